@@ -1,0 +1,11 @@
+"""pytest-claude-guard: catch requests the Anthropic Messages API would reject, before they are sent."""
+from __future__ import annotations
+
+from ._engine import validate_request
+from ._models import Registry, load_registry
+from ._render import render_text, to_api_error
+from ._violation import Violation
+
+__all__ = ["validate_request", "Violation", "Registry", "load_registry", "render_text", "to_api_error", "__version__"]
+
+__version__ = "0.1.0"

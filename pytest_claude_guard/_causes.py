@@ -1,0 +1,95 @@
+"""Cause catalog as data (``data/causes.json``) and the one factory that turns a cause into a Violation."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Dict, Mapping, Optional
+
+from ._violation import Violation
+
+__all__ = ["Cause", "causes", "cause", "make_violation", "DOCS_BASE", "KINDS"]
+
+DOCS_BASE = "https://github.com/pytest-claude-guard/pytest-claude-guard/blob/main/README.md#"
+# rule: the engine emits it.  not_an_error / not_checkable / sdk_side / not_request_shape: documented only.
+KINDS = ("rule", "not_an_error", "not_checkable", "sdk_side", "not_request_shape", "internal")
+
+
+@dataclass(frozen=True)
+class Cause:
+    code: str
+    section: str
+    title: str
+    confidence: str
+    status: int
+    error_type: str
+    api_message: Optional[str]
+    message: str
+    fix: str
+    kind: str
+
+    @property
+    def docs(self) -> str:
+        return DOCS_BASE + self.code
+
+    @property
+    def default_severity(self) -> str:
+        return "warning" if self.confidence == "uncertain" else "error"
+
+
+class _Defaulting(Dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(template: Optional[str], params: Mapping[str, Any]) -> Optional[str]:
+    if template is None:
+        return None
+    try:
+        return template.format_map(_Defaulting(params))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+@lru_cache(maxsize=1)
+def causes() -> Dict[str, Cause]:
+    """Every documented cause, keyed by its stable code (read once)."""
+    raw = json.loads(resources.files(__package__).joinpath("data", "causes.json").read_text("utf-8"))
+    return {code: Cause(code=code, **fields) for code, fields in raw["causes"].items()}
+
+
+def cause(code: str) -> Cause:
+    found = causes().get(code)
+    if found is None:  # a programming error in a rule; never reached from user input
+        raise KeyError(f"unknown cause code {code!r}: add it to data/causes.json")
+    return found
+
+
+def make_violation(
+    code: str,
+    path: str,
+    *,
+    severity: Optional[str] = None,
+    api_path: Optional[str] = None,
+    **params: Any,
+) -> Violation:
+    """Build a Violation for ``code`` at ``path``; ``params`` fill the message templates.
+
+    ``{path}`` is always available to templates; ``api_path`` overrides the path shown inside the
+    API's own message when it differs from ours.
+    """
+    c = cause(code)
+    params.setdefault("path", api_path if api_path is not None else path)
+    return Violation(
+        code=code,
+        severity=severity or c.default_severity,
+        path=path,
+        message=_fmt(c.message, params) or c.title,
+        fix=_fmt(c.fix, params) or "",
+        status=c.status,
+        error_type=c.error_type,
+        api_message=_fmt(c.api_message, params),
+        confidence=c.confidence,
+        docs=c.docs,
+    )

@@ -1,0 +1,148 @@
+"""``validate_request``: would the Messages API reject this request, and why?  Pure: no pytest, no HTTP."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ._causes import causes, make_violation
+from ._context import Context, Endpoint, normalize_headers, parse_endpoint
+from ._models import Registry, default_registry
+from ._rules import BATCH_RULES, ENVELOPE_RULES, REQUEST_RULES, Rule
+from ._violation import Violation
+
+__all__ = ["validate_request", "MAX_BODY_BYTES"]
+
+# Bodies beyond this are not parsed at all (the API's own limit is 32 MB, 256 MB for batches).
+MAX_BODY_BYTES = 256 * 1024 * 1024 + 1
+
+
+def _parse_body(body: Any) -> Tuple[Any, Optional[Violation], Optional[int]]:
+    """-> (parsed value, violation if unparsable, raw byte length if known)."""
+    raw_len: Optional[int] = None
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        data = bytes(body)
+        raw_len = len(data)
+        if raw_len > MAX_BODY_BYTES:
+            return None, make_violation("request_too_large", "", size=raw_len, limit=MAX_BODY_BYTES - 1), raw_len
+        try:
+            body = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, make_violation("invalid_json", "", reason=f"the body is not UTF-8 ({exc.reason})"), raw_len
+    if isinstance(body, str):
+        if raw_len is None:
+            raw_len = len(body)  # characters; exact bytes only matter near the limit
+        if raw_len > MAX_BODY_BYTES:
+            return None, make_violation("request_too_large", "", size=raw_len, limit=MAX_BODY_BYTES - 1), raw_len
+        try:
+            body = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            return None, make_violation("invalid_json", "", reason=f"the body is not valid JSON ({reason})"), raw_len
+    if not isinstance(body, dict):
+        kind = "null" if body is None else type(body).__name__
+        kind = {"list": "array", "str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
+        return None, make_violation("invalid_json", "", reason=f"the body is a JSON {kind}, not an object"), raw_len
+    return body, None, raw_len
+
+
+def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
+    for rule in rules:
+        try:
+            rule(ctx)
+        except Exception as exc:  # noqa: BLE001 - the engine never raises; a rule bug becomes a warning
+            ctx.found.append(
+                make_violation(
+                    "engine_error",
+                    ctx.path(),
+                    rule=getattr(rule, "__name__", "rule"),
+                    error=f"{type(exc).__name__}: {exc}"[:200],
+                )
+            )
+
+
+def _sort_key(v: Violation, order: Dict[str, int]) -> Tuple[int, int, int]:
+    return (0 if v.severity == "error" else 1, order.get(v.code, 10_000), 0)
+
+
+def _dedupe(found: List[Violation]) -> List[Violation]:
+    seen = set()
+    out = []
+    for v in found:
+        key = (v.code, v.path, v.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def validate_request(
+    body: Any,
+    *,
+    headers: Optional[Mapping[str, Any]] = None,
+    endpoint: str = "/v1/messages",
+    registry: Optional[Registry] = None,
+) -> List[Violation]:
+    """Return every reason the Messages API would (or may) reject this request, most decisive first.
+
+    ``body``: a JSON value, or ``bytes``/``str`` to parse.  ``headers``: the request headers
+    (case-insensitive), or ``None`` when unknown (header-dependent rules then warn at most).
+    ``endpoint``: ``/v1/messages``, ``/v1/messages/count_tokens``, ``/v1/messages/batches``, a full URL,
+    or a Bedrock/Vertex URL.  Never raises.
+    """
+    try:
+        return _validate(body, headers, endpoint, registry or default_registry())
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never raise
+        return [make_violation("engine_error", "", rule="validate_request", error=f"{type(exc).__name__}: {exc}"[:200])]
+    except RecursionError:  # pragma: no cover - subclass of Exception, kept for clarity
+        return [make_violation("engine_error", "", rule="validate_request", error="recursion too deep")]
+
+
+def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, registry: Registry) -> List[Violation]:
+    ep: Endpoint = parse_endpoint(endpoint)
+    if ep.kind is None:
+        return []
+    hdrs = normalize_headers(headers)
+    parsed, problem, raw_len = _parse_body(body)
+    ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry)
+    ctx.raw_len = raw_len  # type: ignore[attr-defined]
+    if problem is not None:
+        ctx.found.append(problem)
+        _run(ENVELOPE_RULES, ctx)  # headers are still judged
+        return _finish(ctx.found)
+    _run(ENVELOPE_RULES, ctx)
+    if ep.kind == "batches":
+        _run(BATCH_RULES, ctx)
+        found = list(ctx.found)
+        requests = parsed.get("requests")
+        if isinstance(requests, list):
+            for i, item in enumerate(requests):
+                params = item.get("params") if isinstance(item, dict) else None
+                if not isinstance(params, dict):
+                    continue
+                sub = Context(
+                    body=params,
+                    endpoint=Endpoint("messages", ep.platform, None),
+                    headers=hdrs,
+                    registry=registry,
+                    prefix=f"requests.{i}.params",
+                    in_batch=True,
+                )
+                _run(REQUEST_RULES, sub)
+                found.extend(sub.found)
+        return _finish(found)
+    _run(REQUEST_RULES, ctx)
+    return _finish(ctx.found)
+
+
+def _finish(found: List[Violation]) -> List[Violation]:
+    order = _code_order()
+    unique = _dedupe(found)
+    # stable sort: errors first, then the catalog's most decisive causes, then discovery order
+    return sorted(unique, key=lambda v: _sort_key(v, order))
+
+
+@lru_cache(maxsize=1)
+def _code_order() -> Dict[str, int]:
+    """Causes sort in the order of the catalog data, which lists the most decisive first."""
+    return {code: i for i, code in enumerate(causes())}
