@@ -13,7 +13,7 @@ __all__ = ["Cause", "causes", "cause", "make_violation", "DOCS_BASE", "KINDS"]
 
 DOCS_BASE = "https://github.com/pytest-claude-guard/pytest-claude-guard/blob/main/README.md#"
 # rule: the engine emits it.  not_an_error / not_checkable / sdk_side / not_request_shape: documented only.
-KINDS = ("rule", "not_an_error", "not_checkable", "sdk_side", "not_request_shape", "internal")
+KINDS = ("rule", "not_an_error", "not_checkable", "sdk_side", "not_request_shape", "internal", "alias")
 
 
 @dataclass(frozen=True)

@@ -336,8 +336,8 @@ c("structured_output_schema_unsupported", "K", "Structured output schema the API
 c("structured_output_unsupported_model", "K", "Structured outputs on a model without them", "confirmed",
   "{model} does not support structured outputs (output_config.format)",
   "Use a model with structured outputs, or use a forced tool call instead.", api="'{model}' does not support output format.")
-c("structured_output_with_prefill", "K", "Structured output with prefill", "likely",
-  "output_config.format cannot be combined with a final assistant message", "Drop the prefill.")
+c("structured_output_with_prefill", "K", "Structured output with prefill (reported as prefill_with_structured_output)", "likely",
+  "output_config.format cannot be combined with a final assistant message", "Drop the prefill.", kind="alias")
 c("structured_output_with_citations", "K", "Structured output with citations", "likely",
   "output_config.format cannot be combined with citations-enabled documents", "Turn citations off or drop the output format.")
 

@@ -1,8 +1,165 @@
-"""Rules: messages."""
+"""Rules: messages, roles, empty content, whitespace, prefill, 2026-10-21 content restrictions."""
 from __future__ import annotations
 
-from typing import Callable, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from .._context import Context
+from ._walk import Turn, blocks_of, is_server_tool_block, turns
 
-RULES: Tuple[Callable[[Context], None], ...] = ()
+MAX_MESSAGES = 100_000
+
+
+def too_many(ctx: Context) -> None:
+    msgs = ctx.body.get("messages")
+    if isinstance(msgs, list) and len(msgs) > MAX_MESSAGES:
+        ctx.report("messages_too_many", "messages", count=len(msgs))
+
+
+def _final_assistant(ts: List[Turn]) -> bool:
+    return bool(ts) and ts[-1].role == "assistant"
+
+
+def empty_content(ctx: Context) -> None:
+    """A merged turn whose every message is empty, unless it is the final assistant turn."""
+    ts = turns(ctx)
+    for n, turn in enumerate(ts):
+        if turn.role not in ("user", "assistant"):
+            continue
+        if n == len(ts) - 1 and turn.role == "assistant":
+            continue
+        if all(_is_empty(m) for m in turn.messages):
+            ctx.report("empty_content_non_final", "messages", turn.indices[0], api_path=f"messages.{turn.indices[0]}")
+
+
+def _is_empty(m: Dict[str, Any]) -> bool:
+    c = m.get("content")
+    return c == "" or c == []
+
+
+def text_blocks(ctx: Context) -> None:
+    """Empty and whitespace-only text (string content or text blocks), outside the final assistant message."""
+    ts = turns(ctx)
+    final_idx = ts[-1].indices[-1] if _final_assistant(ts) else -1
+    for i, m in ctx.iter_messages():
+        content = m.get("content")
+        if i == final_idx:
+            continue
+        user = m.get("role") == "user"  # real traffic: whitespace-only assistant text is accepted
+        if isinstance(content, str):
+            if user and content and not content.strip():
+                ctx.report("text_block_whitespace_only", "messages", i, "content")
+            continue
+        if not isinstance(content, list):
+            continue
+        for j, b in enumerate(content):
+            if not isinstance(b, dict) or b.get("type") != "text" or not isinstance(b.get("text"), str):
+                continue
+            text = b["text"]
+            if text == "":
+                if b.get("cache_control") is not None:
+                    continue  # cache_control_on_empty_text says it better
+                ctx.report("text_block_empty", "messages", i, "content", j)
+            elif user and not text.strip():
+                ctx.report("text_block_whitespace_only", "messages", i, "content", j)
+
+
+def system_text_blocks(ctx: Context) -> None:
+    system = ctx.body.get("system")
+    if not isinstance(system, list):
+        return
+    for j, b in enumerate(system):
+        if isinstance(b, dict) and b.get("type") == "text" and b.get("text") == "" and b.get("cache_control") is None:
+            ctx.report("text_block_empty", "system", j)
+
+
+def _final_text_tail(turn: Turn) -> Tuple[str, str]:
+    """(path suffix, text) of the last text of the final assistant message, if it ends with text."""
+    i = turn.indices[-1]
+    m = turn.messages[-1]
+    content = m.get("content")
+    if isinstance(content, str):
+        return f"{i}.content", content
+    blocks = blocks_of(m)
+    if blocks and isinstance(blocks[-1], dict) and blocks[-1].get("type") == "text":
+        text = blocks[-1].get("text")
+        if isinstance(text, str):
+            return f"{i}.content.{len(blocks) - 1}.text", text
+    return "", ""
+
+
+def prefill(ctx: Context) -> None:
+    """Final assistant message: unsupported prefill, trailing whitespace, prefill with structured output."""
+    ts = turns(ctx)
+    if not _final_assistant(ts):
+        return
+    turn = ts[-1]
+    last = turn.messages[-1]
+    i = turn.indices[-1]
+    if all(_is_empty(m) for m in turn.messages):
+        return  # an empty final assistant message is accepted
+    blocks = blocks_of(last)
+    if blocks and is_server_tool_block(blocks[-1]):
+        return  # a paused server-tool turn sent back (pause_turn): exempt
+    model = ctx.model
+    if model is not None and model.prefill is False:
+        ctx.report("prefill_not_supported", "messages", i, model=model.id)
+        return
+    suffix, text = _final_text_tail(turn)
+    if suffix and text and text != text.rstrip():
+        tail = text[len(text.rstrip()):]
+        ctx.report("final_assistant_trailing_whitespace", "messages", i, tail=tail)
+    output = ctx.body.get("output_config")
+    if model is not None and model.prefill and isinstance(output, dict) and output.get("format") is not None:
+        ctx.report("prefill_with_structured_output", "messages", i)
+
+
+def system_role(ctx: Context) -> None:
+    """role 'system' inside messages: unsupported models/platforms, and placement on models that take it."""
+    model = ctx.model
+    platform = ctx.endpoint.platform
+    for i, m in ctx.iter_messages():
+        if m.get("role") != "system":
+            continue
+        if platform in ("bedrock", "vertex"):
+            ctx.report("role_system_unsupported_model", "messages", i, model=ctx.model_name or "this model",
+                       platform_note=f" on {platform.title()}")
+            continue
+        if model is None:
+            continue
+        if model.mid_conversation_system is False:
+            ctx.report("role_system_unsupported_model", "messages", i, model=model.id, platform_note="")
+        elif model.mid_conversation_system:
+            if i == 0:
+                ctx.report("role_system_position", "messages", i,
+                           detail="use the top-level 'system' parameter for the initial system prompt")
+            elif _is_empty(m):
+                ctx.report("role_system_position", "messages", i,
+                           detail="system content must contain at least one block")
+
+
+def version_2026_content(ctx: Context) -> None:
+    """API version 2026-10-21: no document blocks in assistant turns, no citations on user text."""
+    if ctx.api_version != "2026-10-21":
+        return
+    for i, m in ctx.iter_messages():
+        content = m.get("content")
+        if not isinstance(content, list):
+            continue
+        for j, b in enumerate(content):
+            if not isinstance(b, dict):
+                continue
+            if m.get("role") == "assistant" and b.get("type") == "document":
+                ctx.report("document_in_assistant", "messages", i, "content", j)
+            if m.get("role") == "user" and b.get("type") == "text" and b.get("citations"):
+                ctx.report("citations_on_user_text", "messages", i, "content", j, "citations")
+
+
+RULES: Tuple[Callable[[Context], None], ...] = (
+    too_many,
+    system_role,
+    empty_content,
+    text_blocks,
+    system_text_blocks,
+    prefill,
+    version_2026_content,
+)

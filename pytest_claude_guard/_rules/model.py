@@ -1,8 +1,71 @@
-"""Rules: model."""
+"""Rules: the model id (retired, unknown) and its output ceiling."""
 from __future__ import annotations
 
-from typing import Callable, Tuple
+import re
+from typing import Callable, Optional, Tuple
 
 from .._context import Context
 
-RULES: Tuple[Callable[[Context], None], ...] = ()
+_BEDROCK_ID = re.compile(r"^(?:[a-z]{2,6}\.)?anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
+
+
+def normalize_model(name: str, platform: str) -> str:
+    """Bedrock (``us.anthropic.claude-...-v1:0``) and Vertex (``claude-...@20250929``) ids to API ids."""
+    if platform == "bedrock":
+        m = _BEDROCK_ID.match(name)
+        if m:
+            return m.group("id")
+    if platform == "vertex" and "@" in name:
+        base, _, date = name.partition("@")
+        return f"{base}-{date}" if date and date != "latest" else base
+    return name
+
+
+def _impossible(name: str) -> bool:
+    """No Anthropic model id looks like this: the API surely answers 404."""
+    return (not name.strip()) or name != name.strip() or " " in name or not name.startswith("claude-") or name != name.lower()
+
+
+def model_id(ctx: Context) -> None:
+    name = ctx.model_name
+    if name is None or name == "":
+        return  # missing / empty / wrong type: the shape rule reports it
+    norm = normalize_model(name, ctx.endpoint.platform)
+    found = ctx.registry.lookup(norm)
+    ctx.lookup = found
+    where = "model" if ctx.endpoint.url_model is None else ""
+    suggestion = found.suggestion
+    params = {
+        "model": name,
+        "suggestion_note": f" (did you mean {suggestion}?)" if suggestion else "",
+        "suggestion_fix": f", e.g. {suggestion}" if suggestion else "",
+    }
+    if found.status == "retired":
+        retired_on = found.info.retired_on if found.info else None
+        params["retired_note"] = f" (since {retired_on})" if retired_on else ""
+        ctx.report("model_retired", where, **params)
+    elif found.status == "unknown":
+        platform_default = ctx.endpoint.platform == "anthropic"
+        severity = "error" if platform_default and _impossible(name) else "warning"
+        ctx.report("model_not_found", where, severity=severity, **params)
+
+
+def max_tokens_limit(ctx: Context) -> None:
+    model = ctx.model
+    value = ctx.body.get("max_tokens")
+    if model is None or model.max_output is None or ctx.endpoint.kind != "messages":
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        return
+    limit = model.max_output
+    if ctx.in_batch and model.max_output_batch:
+        limit = model.max_output_batch
+    if value > limit:
+        ctx.report("max_tokens_above_model_limit", "max_tokens", value=value, limit=limit, model=model.display_id)
+
+
+def _opt(v: Optional[int]) -> int:
+    return v or 0
+
+
+RULES: Tuple[Callable[[Context], None], ...] = (model_id, max_tokens_limit)

@@ -1,8 +1,125 @@
-"""Rules: thinking."""
+"""Rules: thinking types per model, budgets, thinking blocks in assistant turns."""
 from __future__ import annotations
 
-from typing import Callable, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 from .._context import Context
+from ._walk import blocks_of, thinking_on, thinking_type, turns
 
-RULES: Tuple[Callable[[Context], None], ...] = ()
+EFFORT_ORDER = ("low", "medium", "high", "xhigh", "max")
+THINKING_BLOCKS = ("thinking", "redacted_thinking")
+
+
+def _effort(ctx: Context) -> Any:
+    oc = ctx.body.get("output_config")
+    return oc.get("effort") if isinstance(oc, dict) else None
+
+
+def type_supported(ctx: Context) -> None:
+    model = ctx.model
+    kind = thinking_type(ctx)
+    if model is None or kind is None or model.thinking_supported(kind) is not False:
+        return
+    if kind == "adaptive":
+        api = "adaptive thinking is not supported on this model"
+        fix = 'Use {"type": "enabled", "budget_tokens": N} on this model.'
+    else:
+        api = (f'"thinking.type.{kind}" is not supported for this model. Use "thinking.type.adaptive" and '
+               '"output_config.effort" to control thinking behavior.')
+        fix = 'Use {"type": "adaptive"} and output_config.effort to control thinking on this model.'
+    ctx.report("thinking_type_unsupported", "thinking", "type", model=model.id, kind=kind, api_detail=api, fix_detail=fix)
+
+
+def budget(ctx: Context) -> None:
+    th = ctx.body.get("thinking")
+    if not isinstance(th, dict) or th.get("type") != "enabled" or ctx.endpoint.kind != "messages":
+        return
+    b, mt = th.get("budget_tokens"), ctx.body.get("max_tokens")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (b, mt)):
+        return
+    if b < mt:  # type: ignore[operator]
+        return
+    has_tools = bool(ctx.body.get("tools"))
+    interleaved = ctx.has_beta("interleaved-thinking")
+    if has_tools and interleaved:
+        return  # interleaved thinking lets the budget exceed max_tokens
+    severity = "warning" if has_tools and interleaved is None else None
+    ctx.report("thinking_budget_not_below_max_tokens", "thinking", "budget_tokens", severity=severity, budget=b, max_tokens=mt)
+
+
+def disabled_with_effort(ctx: Context) -> None:
+    model = ctx.model
+    effort = _effort(ctx)
+    kind = thinking_type(ctx)
+    if model is None or effort not in EFFORT_ORDER:
+        return
+    if kind == "disabled" and model.disabled_max_effort:
+        if EFFORT_ORDER.index(effort) > EFFORT_ORDER.index(model.disabled_max_effort):
+            ctx.report("thinking_disabled_with_high_effort", "thinking",
+                       detail=f"{model.id} rejects thinking disabled with effort {effort!r} (at most {model.disabled_max_effort!r})")
+    if kind == "between_tools" and EFFORT_ORDER.index(effort) > EFFORT_ORDER.index("high"):
+        ctx.report("thinking_disabled_with_high_effort", "thinking",
+                   detail=f"{model.id} rejects between_tools thinking with effort {effort!r} (at most 'high')")
+
+
+def _kind(b: Any) -> Any:
+    return b.get("type") if isinstance(b, dict) else None
+
+
+def assistant_blocks(ctx: Context) -> None:
+    """Thinking blocks first, never last (final message), signatures present."""
+    ts = turns(ctx)
+    final_i = ts[-1].indices[-1] if ts and ts[-1].role == "assistant" else -1
+    for i, m in ctx.iter_messages():
+        if m.get("role") != "assistant" or not isinstance(m.get("content"), list):
+            continue
+        blocks = m["content"]
+        kinds = [_kind(b) for b in blocks]
+        if any(k in THINKING_BLOCKS for k in kinds) and kinds[0] not in THINKING_BLOCKS:
+            ctx.report("thinking_not_first_block", "messages", i, "content", 0, found=kinds[0])
+        if i == final_i and kinds and kinds[-1] == "thinking":
+            ctx.report("thinking_last_block", "messages", i)
+        for j, b in enumerate(blocks):
+            _signature(ctx, i, j, b)
+
+
+def _signature(ctx: Context, i: int, j: int, b: Any) -> None:
+    kind = _kind(b)
+    field = {"thinking": "signature", "redacted_thinking": "data"}.get(kind or "")
+    if field is None or field in b:
+        return
+    path = ctx.path("messages", i, "content", j, kind, field)
+    # supersede the generic shape report for the same field
+    ctx.found[:] = [v for v in ctx.found if not (v.code == "block_missing_field" and v.path == path)]
+    ctx.report("thinking_signature_missing", "messages", i, "content", j, kind, field)
+
+
+def final_turn(ctx: Context) -> None:
+    """Thinking on: the tool-use turn being answered starts with thinking.  Off: no thinking in a final assistant."""
+    ts = turns(ctx)
+    if not ts:
+        return
+    on = thinking_on(ctx)
+    last = ts[-1]
+    if last.role == "assistant" and on is False:
+        for i, j, b in last.blocks():
+            if _kind(b) in THINKING_BLOCKS:
+                ctx.report("thinking_in_final_assistant_when_disabled", "messages", i, "content", j)
+                break
+    if thinking_type(ctx) != "enabled" or last.role != "user" or len(ts) < 2:
+        return
+    has_results = any(_kind(b) == "tool_result" for _, _, b in last.blocks())
+    prev = ts[-2]
+    if not has_results or prev.role != "assistant":
+        return
+    msg: Dict[str, Any] = prev.messages[-1]
+    blocks = blocks_of(msg)
+    if not any(_kind(b) == "tool_use" for b in blocks):
+        return
+    first = _kind(blocks[0]) if blocks else None
+    if first not in THINKING_BLOCKS:
+        ctx.report("thinking_final_assistant_must_start_with_thinking", "messages", prev.indices[-1], "content", 0,
+                   found=first or "nothing")
+
+
+RULES: Tuple[Callable[[Context], None], ...] = (type_supported, budget, disabled_with_effort, assistant_blocks, final_turn)

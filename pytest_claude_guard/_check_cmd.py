@@ -1,0 +1,200 @@
+"""``claude-guard check``: validate request payload files and print compiler-style diagnostics."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO, Union
+
+from ._engine import validate_request
+from ._models import Registry, load_registry
+from ._render import render_json, render_line, render_text, summary_line
+from ._violation import Violation
+
+__all__ = ["add_parser", "run", "Payload", "iter_payloads", "InputError", "ENVELOPE_KEYS"]
+
+# A file holding exactly these keys (with "body") is an envelope, not a request body.
+ENVELOPE_KEYS = frozenset({"endpoint", "headers", "body"})
+DEFAULT_ENDPOINT = "/v1/messages"
+STDIN = "-"
+
+
+class InputError(Exception):
+    """A problem with the command line or an input file (exit status 2), never a violation."""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One request to judge: where it came from, and what the engine receives."""
+
+    source: str  # "req.json", "calls.jsonl:3", "<stdin>"
+    file: str
+    line: Optional[int]
+    body: Any  # raw bytes/str (the engine parses and measures them) or an already parsed value
+    headers: Optional[Mapping[str, Any]]
+    endpoint: str
+
+
+def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = subparsers.add_parser(
+        "check",
+        help="validate request payload files (JSON, JSONL, or stdin)",
+        description=(
+            "Validate Messages API request payloads. Each FILE holds a bare request body, or an envelope "
+            '{"endpoint": ..., "headers": ..., "body": ...}; a .jsonl file holds one payload per line. '
+            "Exit status: 0 no errors, 1 an error-severity violation was found, 2 usage or input error."
+        ),
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="payload files; '-' reads standard input")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--models", metavar="PATH", help="a model registry file (from 'claude-guard models refresh')")
+    p.add_argument(
+        "--endpoint",
+        default=DEFAULT_ENDPOINT,
+        help="endpoint for bare bodies (default: /v1/messages); envelopes carry their own",
+    )
+    p.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a request header for bare bodies (repeatable); without any, headers count as unknown",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="show what the API answers, the fix and docs")
+    p.set_defaults(func=run)
+
+
+def parse_header_args(values: Sequence[str]) -> Optional[Dict[str, str]]:
+    """``["anthropic-version: 2023-06-01"]`` -> ``{"anthropic-version": "2023-06-01"}``; none -> None."""
+    if not values:
+        return None
+    headers: Dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise InputError(f"--header {item!r}: expected 'NAME: VALUE'")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def _looks_like_envelope(value: Any) -> bool:
+    return isinstance(value, dict) and "body" in value and set(value) <= ENVELOPE_KEYS
+
+
+def _payload_from(
+    data: Union[bytes, str],
+    source: str,
+    file: str,
+    line: Optional[int],
+    default_headers: Optional[Mapping[str, Any]],
+    default_endpoint: str,
+) -> Payload:
+    """Unwrap an envelope; a bare body goes to the engine raw, so it reports invalid JSON and sizes itself."""
+    marker: Union[bytes, str] = b'"body"' if isinstance(data, bytes) else '"body"'
+    if marker in data:  # cheap test first: huge bare bodies are parsed once, by the engine
+        try:
+            parsed = json.loads(data)
+        except (ValueError, RecursionError):
+            parsed = None
+        if _looks_like_envelope(parsed):
+            endpoint = parsed.get("endpoint", default_endpoint)
+            headers = parsed.get("headers")
+            if not isinstance(endpoint, str):
+                raise InputError(f"{source}: envelope 'endpoint' must be a string")
+            if headers is not None and not isinstance(headers, dict):
+                raise InputError(f"{source}: envelope 'headers' must be an object or null")
+            return Payload(source, file, line, parsed["body"], headers, endpoint)
+    return Payload(source, file, line, data, default_headers, default_endpoint)
+
+
+def iter_payloads(
+    name: str,
+    *,
+    headers: Optional[Mapping[str, Any]] = None,
+    endpoint: str = DEFAULT_ENDPOINT,
+    stdin: Optional[TextIO] = None,
+) -> Iterator[Payload]:
+    """The payloads of one FILE argument ('-' = stdin; ``.jsonl`` = one payload per non-blank line)."""
+    if name == STDIN:
+        stream = stdin if stdin is not None else sys.stdin
+        data: bytes = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        source = "<stdin>"
+    else:
+        path = Path(name)
+        if not path.exists():
+            raise InputError(f"{name}: no such file")
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        source = name
+    if name.endswith(".jsonl"):
+        for number, raw in enumerate(data.splitlines(), start=1):
+            if raw.strip():
+                yield _payload_from(raw, f"{source}:{number}", source, number, headers, endpoint)
+        return
+    yield _payload_from(data, source, source, None, headers, endpoint)
+
+
+def _load_registry(path: Optional[str]) -> Optional[Registry]:
+    if path is None:
+        return None
+    try:
+        return load_registry(path)
+    except FileNotFoundError:
+        raise InputError(f"--models {path}: no such file") from None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise InputError(f"--models {path}: not a model registry file ({type(exc).__name__}: {exc})") from None
+
+
+def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        registry = _load_registry(args.models)
+        headers = parse_header_args(args.header)
+    except InputError as exc:
+        print(f"claude-guard check: {exc}", file=err)
+        return 2
+    if not args.files:
+        print("claude-guard check: no input: give FILE arguments, or '-' to read standard input", file=err)
+        return 2
+
+    input_problems = 0
+    payload_count = 0
+    found: List[Violation] = []
+    records: List[Dict[str, Any]] = []
+    for name in args.files:
+        try:
+            for payload in iter_payloads(name, headers=headers, endpoint=args.endpoint):
+                payload_count += 1
+                violations = validate_request(
+                    payload.body, headers=payload.headers, endpoint=payload.endpoint, registry=registry
+                )
+                found.extend(violations)
+                if args.format == "json":
+                    extra: Dict[str, Any] = {"file": payload.file}
+                    if payload.line is not None:
+                        extra["line"] = payload.line
+                    records.extend(render_json(violations, **extra))
+                elif violations and args.verbose:
+                    print(render_text(violations, header=f"{payload.source}:"), file=out)
+                else:
+                    for v in violations:
+                        print(render_line(v, payload.source), file=out)
+        except InputError as exc:
+            input_problems += 1
+            print(f"claude-guard check: {exc}", file=err)
+
+    if args.format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
+    else:
+        print(f"checked {payload_count} payload(s): {summary_line(found)}", file=err)
+    if input_problems:
+        return 2
+    return 1 if any(v.severity == "error" for v in found) else 0
