@@ -1,0 +1,401 @@
+"""Reading recorded cassettes: vcrpy YAML and JSON (and Ruby VCR's layout), with the line of every part.
+
+Bodies come back as text whatever the recorder stored: ``str``, ``bytes`` (``!!binary``), base64, gzip or
+deflate.  A file that cannot be read raises `CassetteError` with a one-line reason; nothing else escapes.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import glob
+import io
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import yaml
+
+__all__ = [
+    "Cassette",
+    "CassetteError",
+    "Interaction",
+    "load_cassette",
+    "expand_paths",
+    "decode_body",
+    "MAX_CASSETTE_BYTES",
+    "CASSETTE_SUFFIXES",
+]
+
+MAX_CASSETTE_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 64 * 1024 * 1024
+CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+_B64 = re.compile(r"[A-Za-z0-9+/=\s]+")
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class CassetteError(Exception):
+    """A cassette that cannot be read; ``str(exc)`` is a one-line reason, ``line`` where (0 = unknown)."""
+
+    def __init__(self, reason: str, line: int = 0) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+@dataclass
+class Interaction:
+    """One recorded request and its response, with the lines they sit on (1-based; 0 = unknown)."""
+
+    index: int
+    line: int
+    method: str
+    uri: str
+    request_headers: List[Tuple[str, str]]
+    request_body: Optional[str]
+    request_body_problem: Optional[str]
+    request_body_line: int
+    status: Optional[int]
+    response_headers: List[Tuple[str, str]]
+    response_body: Optional[str]
+    header_lines: Dict[str, int] = field(default_factory=dict)  # lower-cased request header -> line
+
+    def header(self, name: str) -> Optional[str]:
+        """A request header's value (case-insensitive; repeated values joined with ``, ``)."""
+        values = [v for k, v in self.request_headers if k.lower() == name.lower()]
+        return ", ".join(values) if values else None
+
+    @property
+    def body_line(self) -> int:
+        return self.request_body_line or self.line
+
+
+@dataclass
+class Cassette:
+    path: str
+    format: str  # "yaml" | "json"
+    text: str
+    interactions: List[Interaction]
+
+
+# --- finding files ----------------------------------------------------------------------------------------
+
+
+def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """Files named by ``args`` (a file, a folder searched recursively, or a glob) -> (files, args matching none)."""
+    files: List[str] = []
+    missing: List[str] = []
+    for arg in args:
+        found: List[str] = []
+        if os.path.isdir(arg):
+            for root, dirs, names in os.walk(arg):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, n) for n in sorted(names) if n.lower().endswith(CASSETTE_SUFFIXES))
+        elif os.path.isfile(arg):
+            found.append(arg)
+        elif glob.has_magic(arg):
+            found.extend(p for p in sorted(glob.glob(arg, recursive=True)) if os.path.isfile(p))
+        if not found:
+            missing.append(arg)
+        for path in found:
+            if path not in files:
+                files.append(path)
+    return files, missing
+
+
+# --- bodies -----------------------------------------------------------------------------------------------
+
+
+def _inflate(data: bytes, wbits: int) -> bytes:
+    d = zlib.decompressobj(wbits)
+    out = d.decompress(data, MAX_BODY_BYTES)
+    if d.unconsumed_tail:
+        raise ValueError(f"decompressed body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB")
+    return out
+
+
+def _maybe_base64(text: str) -> Optional[bytes]:
+    stripped = text.strip()
+    if len(stripped) < 8 or stripped[0] in "{[\"" or not _B64.fullmatch(stripped):
+        return None
+    try:
+        raw = base64.b64decode("".join(stripped.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if raw.startswith(_GZIP_MAGIC) or raw.lstrip()[:1] in (b"{", b"[") else None
+
+
+def decode_body(value: Any, encoding: Optional[str] = None) -> Tuple[Optional[str], Optional[str]]:
+    """A recorded body as text -> (text or None, problem or None).  ``encoding``: the Content-Encoding."""
+    try:
+        return _decode(value, (encoding or "").strip().lower()), None
+    except (ValueError, zlib.error, UnicodeDecodeError, TypeError, OSError) as exc:
+        return None, str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _decode(value: Any, encoding: str) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, dict):  # vcrpy responses {"string": ...}; Ruby VCR {"encoding", "string"|"base64_string"}
+        if "base64_string" in value:
+            return _decode(base64.b64decode("".join(str(value["base64_string"]).split())), encoding)
+        return _decode(value.get("string"), encoding)
+    if isinstance(value, io.BytesIO):
+        value = value.getvalue()
+    elif isinstance(value, (list, tuple, Iterator)):  # an iterator body recorded as a list of chunks
+        parts = list(value)
+        value = b"".join(p if isinstance(p, bytes) else str(p).encode("utf-8") for p in parts)
+    if isinstance(value, str):
+        if value.startswith("\x1f\x8b"):
+            return _decode(value.encode("latin-1"), encoding)
+        raw = _maybe_base64(value)
+        if raw is not None:
+            return _decode(raw, encoding)
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        if data.startswith(_GZIP_MAGIC):
+            data = _inflate(data, zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            try:
+                data = _inflate(data, zlib.MAX_WBITS)
+            except zlib.error:
+                data = _inflate(data, -zlib.MAX_WBITS)
+        elif encoding in ("br", "zstd") and not data.lstrip()[:1] in (b"{", b"["):
+            raise ValueError(f"a {encoding}-compressed body (not decoded by claude-guard)")
+        return data.decode("utf-8")
+    if isinstance(value, (int, float, bool)):
+        return json.dumps(value)
+    raise TypeError(f"a body of type {type(value).__name__}")
+
+
+# --- parsing with line numbers ----------------------------------------------------------------------------
+
+_Path = Tuple[Any, ...]
+
+
+def _yaml_loader_class() -> Any:
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """A safe loader that reads the benign Python tags vcrpy writes and never builds objects."""
+
+    def _scalar(loader: Any, node: Any) -> Any:
+        return loader.construct_scalar(node)
+
+    def _tuple(loader: Any, node: Any) -> Any:
+        return tuple(loader.construct_sequence(node))
+
+    def _bytesio(loader: Any, node: Any) -> Any:
+        mapping = loader.construct_mapping(node, deep=True)
+        state = mapping.get("state") or (b"",)
+        data = state[0] if state else b""
+        return io.BytesIO(data.encode("utf-8") if isinstance(data, str) else bytes(data or b""))
+
+    def _iter(loader: Any, node: Any) -> Any:
+        mapping = loader.construct_mapping(node, deep=True)
+        args = mapping.get("args") or ([],)
+        return list(args[0] if args else [])
+
+    def _other(loader: Any, suffix: str, node: Any) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node, deep=True)
+        return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:python/str", _scalar)
+    Loader.add_constructor("tag:yaml.org,2002:python/unicode", _scalar)
+    Loader.add_constructor("tag:yaml.org,2002:python/tuple", _tuple)
+    Loader.add_constructor("tag:yaml.org,2002:python/object/new:_io.BytesIO", _bytesio)
+    Loader.add_constructor("tag:yaml.org,2002:python/object/apply:builtins.iter", _iter)
+    Loader.add_multi_constructor("", _other)
+    return Loader
+
+
+_LOADER = _yaml_loader_class()
+
+
+def _yaml_lines(node: Any, path: _Path, out: Dict[_Path, int]) -> None:
+    """Lines of the shallow parts of a cassette: interactions, their request/response, header names."""
+    if len(path) > 5:
+        return
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                continue
+            out.setdefault(path + (str(key),), key_node.start_mark.line + 1)
+            if len(path) < 4:
+                _yaml_lines(value_node, path + (str(key),), out)
+    elif isinstance(node, yaml.SequenceNode) and len(path) < 2:
+        for i, item in enumerate(node.value):
+            _yaml_lines(item, path + (i,), out)
+
+
+def _parse_yaml(text: str) -> Tuple[Any, Dict[_Path, int]]:
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: Dict[_Path, int] = {}
+        _yaml_lines(node, (), lines)
+        return loader.construct_document(node), lines
+    finally:
+        loader.dispose()
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]', re.S)
+
+
+def _json_lines(text: str) -> Dict[_Path, int]:
+    """Lines of the shallow parts of a JSON cassette (the json module keeps no positions)."""
+    offsets: Dict[_Path, int] = {}
+    stack: List[List[Any]] = []  # [kind "o"|"a", key or index, expecting_key]
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group(0)
+        here: _Path = tuple(frame[1] for frame in stack)
+        c = tok[0]
+        if c == '"' and stack and stack[-1][0] == "o" and stack[-1][2]:
+            try:
+                stack[-1][1] = json.loads(tok)
+            except ValueError:
+                stack[-1][1] = tok[1:-1]
+            stack[-1][2] = False
+            key_path = here[:-1] + (stack[-1][1],)
+            if len(key_path) <= 5:
+                offsets.setdefault(key_path, m.start())
+        elif c in "{[":
+            if len(here) <= 5:
+                offsets.setdefault(here, m.start())
+            stack.append(["o", None, True] if c == "{" else ["a", 0, False])
+        elif c in "}]":
+            if stack:
+                stack.pop()
+        elif c == "," and stack:
+            if stack[-1][0] == "a":
+                stack[-1][1] += 1
+            else:
+                stack[-1][2] = True
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return {path: bisect.bisect_right(starts, off) for path, off in offsets.items()}
+
+
+def _headers(raw: Any) -> List[Tuple[str, str]]:
+    out: List[Tuple[str, str]] = []
+    if isinstance(raw, dict):
+        items: Any = raw.items()
+    elif isinstance(raw, list):
+        items = [tuple(x) for x in raw if isinstance(x, (list, tuple)) and len(x) == 2]
+    else:
+        return out
+    for key, value in items:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if isinstance(v, bytes):
+                v = v.decode("latin-1")
+            out.append((str(key), "" if v is None else str(v)))
+    return out
+
+
+def _status(raw: Any) -> Optional[int]:
+    if isinstance(raw, dict):
+        raw = raw.get("code")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _interactions(data: Any) -> Tuple[List[Any], Tuple[Any, ...]]:
+    """The interaction list and its path, for vcrpy (v1 and old lists) and Ruby VCR layouts."""
+    if isinstance(data, dict):
+        for key in ("interactions", "http_interactions"):
+            if isinstance(data.get(key), list):
+                return data[key], (key,)
+        keys = ", ".join(sorted(str(k) for k in data)[:5]) or "none"
+        raise CassetteError(f"not a vcrpy cassette: no `interactions` list (top-level keys: {keys})")
+    if isinstance(data, list) and all(isinstance(x, dict) and "request" in x for x in data):
+        return data, ()
+    kind = "empty" if data is None else type(data).__name__
+    raise CassetteError(f"not a vcrpy cassette: the file holds a {kind} value, not a mapping with `interactions`")
+
+
+def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Interaction:
+    p = base + (index,)
+    req = raw.get("request") if isinstance(raw, dict) else None
+    resp = raw.get("response") if isinstance(raw, dict) else None
+    req = req if isinstance(req, dict) else {}
+    resp = resp if isinstance(resp, dict) else {}
+    req_headers = _headers(req.get("headers"))
+    enc = next((v for k, v in req_headers if k.lower() == "content-encoding"), None)
+    body, problem = decode_body(req.get("body"), enc)
+    resp_headers = _headers(resp.get("headers"))
+    resp_enc = next((v for k, v in resp_headers if k.lower() == "content-encoding"), None)
+    resp_body, _ = decode_body(resp.get("body"), resp_enc)
+    header_lines = {
+        str(k[-1]).lower(): line
+        for k, line in lines.items()
+        if len(k) == len(p) + 3 and k[: len(p) + 2] == p + ("request", "headers")
+    }
+    return Interaction(
+        index=index,
+        line=lines.get(p, 0),
+        method=str(req.get("method") or "").upper(),
+        uri=str(req.get("uri") or req.get("url") or ""),
+        request_headers=req_headers,
+        request_body=body,
+        request_body_problem=problem,
+        request_body_line=lines.get(p + ("request", "body"), 0),
+        status=_status(resp.get("status")),
+        response_headers=resp_headers,
+        response_body=resp_body,
+        header_lines=header_lines,
+    )
+
+
+def load_cassette(path: str) -> Cassette:
+    """Read one cassette; raises `CassetteError` with a one-line reason when it cannot be read."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CASSETTE_BYTES:
+            raise CassetteError(f"file too large to lint ({size} bytes > {MAX_CASSETTE_BYTES})")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise CassetteError(f"cannot read the file ({exc.strerror or exc})") from None
+    if b"\x00" in raw[:8192]:
+        raise CassetteError("not a text file (binary data)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CassetteError(f"not UTF-8 text (byte {exc.start})") from None
+    is_json = path.lower().endswith(".json") or text.lstrip()[:1] in ("{", "[")
+    lines: Dict[_Path, int]
+    try:
+        if is_json:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                if path.lower().endswith(".json"):
+                    lineno = getattr(exc, "lineno", 0)
+                    raise CassetteError(f"invalid JSON ({getattr(exc, 'msg', exc)})", lineno) from None
+                is_json = False
+            else:
+                lines = _json_lines(text)
+        if not is_json:
+            data, lines = _parse_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        lineno = mark.line + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CassetteError(f"invalid YAML ({problem})", lineno) from None
+    except RecursionError:
+        raise CassetteError("nested too deeply to read") from None
+    items, base = _interactions(data)
+    interactions = [_build(i, item, base, lines) for i, item in enumerate(items)]
+    return Cassette(path=path, format="json" if is_json else "yaml", text=text, interactions=interactions)
