@@ -3,6 +3,7 @@
 Bodies come back as text whatever the recorder stored: ``str``, ``bytes`` (``!!binary``), base64, gzip or
 deflate.  A file that cannot be read raises `CassetteError` with a one-line reason; nothing else escapes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
-import yaml
+import yaml  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "Cassette",
@@ -92,7 +93,9 @@ def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
         if os.path.isdir(arg):
             for root, dirs, names in os.walk(arg):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, n) for n in sorted(names) if n.lower().endswith(CASSETTE_SUFFIXES))
+                found.extend(
+                    os.path.join(root, n) for n in sorted(names) if n.lower().endswith(CASSETTE_SUFFIXES)
+                )
         elif os.path.isfile(arg):
             found.append(arg)
         elif glob.has_magic(arg):
@@ -113,12 +116,14 @@ def _inflate(data: bytes, wbits: int) -> bytes:
     out = d.decompress(data, MAX_BODY_BYTES)
     if d.unconsumed_tail:
         raise ValueError(f"decompressed body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB")
+    if not d.eof:
+        raise ValueError("truncated compressed body")
     return out
 
 
 def _maybe_base64(text: str) -> Optional[bytes]:
     stripped = text.strip()
-    if len(stripped) < 8 or stripped[0] in "{[\"" or not _B64.fullmatch(stripped):
+    if len(stripped) < 8 or stripped[0] in '{["' or not _B64.fullmatch(stripped):
         return None
     try:
         raw = base64.b64decode("".join(stripped.split()), validate=True)
@@ -138,7 +143,9 @@ def decode_body(value: Any, encoding: Optional[str] = None) -> Tuple[Optional[st
 def _decode(value: Any, encoding: str) -> Optional[str]:
     if value is None:
         return None
-    if isinstance(value, dict):  # vcrpy responses {"string": ...}; Ruby VCR {"encoding", "string"|"base64_string"}
+    if isinstance(
+        value, dict
+    ):  # vcrpy responses {"string": ...}; Ruby VCR {"encoding", "string"|"base64_string"}
         if "base64_string" in value:
             return _decode(base64.b64decode("".join(str(value["base64_string"]).split())), encoding)
         return _decode(value.get("string"), encoding)
@@ -179,7 +186,7 @@ _Path = Tuple[Any, ...]
 def _yaml_loader_class() -> Any:
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):  # type: ignore[misc]
         """A safe loader that reads the benign Python tags vcrpy writes and never builds objects."""
 
     def _scalar(loader: Any, node: Any) -> Any:
@@ -196,7 +203,7 @@ def _yaml_loader_class() -> Any:
 
     def _iter(loader: Any, node: Any) -> Any:
         mapping = loader.construct_mapping(node, deep=True)
-        args = mapping.get("args") or ([],)
+        args: Any = mapping.get("args") or ([],)
         return list(args[0] if args else [])
 
     def _other(loader: Any, suffix: str, node: Any) -> Any:
@@ -249,7 +256,7 @@ def _parse_yaml(text: str) -> Tuple[Any, Dict[_Path, int]]:
         loader.dispose()
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]', re.S)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]', re.DOTALL)
 
 
 def _json_lines(text: str) -> Dict[_Path, int]:
@@ -322,7 +329,9 @@ def _interactions(data: Any) -> Tuple[List[Any], Tuple[Any, ...]]:
     if isinstance(data, list) and all(isinstance(x, dict) and "request" in x for x in data):
         return data, ()
     kind = "empty" if data is None else type(data).__name__
-    raise CassetteError(f"not a vcrpy cassette: the file holds a {kind} value, not a mapping with `interactions`")
+    raise CassetteError(
+        f"not a vcrpy cassette: the file holds a {kind} value, not a mapping with `interactions`"
+    )
 
 
 def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Interaction:

@@ -1,8 +1,9 @@
-"""``claude-guard lint-cassettes``: validate every recorded Messages request, compare with recorded errors, find keys.
+"""``claude-guard lint-cassettes``: validate recorded Messages requests, compare with recorded errors, find keys.
 
 `lint_paths` collects `Finding`s (also used by ``pytest --claude-guard-cassettes``); `render_lines` and
 `render_json` turn them into compiler-style lines or JSON.  Secrets are only ever shown as fingerprints.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ from ._cassettes import Cassette, CassetteError, Interaction, expand_paths, load
 from ._causes import causes
 from ._context import parse_endpoint
 from ._engine import validate_request
+from ._recorded_errors import expected_codes
 from ._render import render_line
 from ._secrets import check_header, redact, scan_text
 from ._violation import Violation
@@ -44,129 +46,7 @@ CASSETTE_CODES = {
 PLACEHOLDER_KEY = "sk-ant-claude-guard-placeholder"  # stands in for a credential the recorder filtered out
 _MAX_SHOWN = 300
 
-# --- what the API's recorded message says the cause was ----------------------------------------------------
-# (pattern searched in the recorded message, acceptable cause codes or None = not predictable from the request)
-_NP = None
-RECORDED_MESSAGES: Tuple[Tuple[str, Optional[FrozenSet[str]]], ...] = tuple(
-    (rx, None if codes is None else frozenset(codes))
-    for rx, codes in (
-        (r"credit balance is too low|[Oo]rganization (is |has been )?(on hold|disabled|suspended)", _NP),
-        (r"Unable to download the file|Invalid `signature` in `thinking` block", _NP),
-        (r"blocks in the latest assistant message cannot be modified", _NP),
-        (r"roles must alternate between|first message must use the \"user\" role", _NP),
-        (r"anthropic-version: header is required", {"version_header_missing"}),
-        (r"anthropic-version: .* is not a valid version", {"version_header_invalid"}),
-        (r"for the `anthropic-beta` header", {"beta_header_unknown"}),
-        (r"Thinking may not be enabled when tool_choice forces tool use", {"forced_tool_use_with_thinking"}),
-        (r"`max_tokens` must be greater than `thinking\.budget_tokens`", {"thinking_budget_not_below_max_tokens"}),
-        (r"budget_tokens: Input should be greater than or equal to", {"thinking_budget_below_min"}),
-        (r"thinking\.type\.\w+\" is not supported|adaptive thinking is not supported", {"thinking_type_unsupported"}),
-        (r"Expected `thinking` or `redacted_thinking`, but found", {"thinking_final_assistant_must_start_with_thinking"}),
-        (r"When thinking is disabled, an `assistant` message", {"thinking_in_final_assistant_when_disabled"}),
-        (r"The final block in an assistant message cannot be `thinking`", {"thinking_last_block"}),
-        (r"the first block must be thinking or redacted_thinking", {"thinking_not_first_block"}),
-        (r"(thinking\.signature|redacted_thinking\.data): Field required", {"thinking_signature_missing"}),
-        (r"^thinking[\w.]*display", {"thinking_display_invalid"}),
-        (r"^thinking[\w.]*: ", {"thinking_field_missing", "thinking_type_unsupported"}),
-        (r"does not support assistant message prefill", {"prefill_not_supported"}),
-        (r"final assistant content cannot end with trailing whitespace", {"final_assistant_trailing_whitespace"}),
-        (r"`temperature` and `top_p` cannot both be specified", {"temperature_and_top_p_both"}),
-        (r"`(temperature|top_p|top_k)` (may only be set|must be unset|must be).*thinking", {"sampling_with_thinking"}),
-        (r"`(temperature|top_p|top_k)` is deprecated for this model", {"sampling_param_unsupported_model"}),
-        (r"^(temperature|top_p|top_k): Extra inputs", {"sampling_param_removed_2026_10_21", "unknown_top_level_param"}),
-        (r"^(temperature|top_p|top_k): ", {"sampling_param_range"}),
-        (r"which is the maximum allowed number of output tokens", {"max_tokens_above_model_limit"}),
-        (r"^max_tokens: Input should be greater than or equal to", {"max_tokens_negative"}),
-        (r"input length and `max_tokens` exceed context limit", {"input_plus_max_tokens_over_context"}),
-        (r"prompt is too long", {"prompt_too_long"}),
-        (r"too many total text bytes", {"text_bytes_too_large", "prompt_too_long"}),
-        (r"Request exceeds the maximum allowed number of bytes|request_too_large", {"request_too_large"}),
-        (r"does not support output format", {"structured_output_unsupported_model"}),
-        (r"does not support citations", {"citations_unsupported_model"}),
-        (r"does not support effort level", {"effort_level_unsupported"}),
-        (r"does not support (the )?effort", {"effort_unsupported_model", "effort_level_unsupported"}),
-        (r"^output_config\.effort", {"effort_invalid_value"}),
-        (r"output_config\.format\.schema: ", {"structured_output_schema_unsupported", "output_format_shape"}),
-        (r"^output_config\.format", {"output_format_shape"}),
-        (r"^output_format: Extra inputs", {"output_format_legacy_param", "unknown_top_level_param"}),
-        (r"messages: at least one message is required", {"messages_empty"}),
-        (r"Unexpected role \"system\"", {"role_system_unsupported_model"}),
-        (r"role 'system'|top-level 'system' parameter|system (text blocks|content) must", {"role_system_position"}),
-        (r"Unexpected role|^messages\.\d+\.role: Input should be", {"role_invalid"}),
-        (r"all messages must have non-empty content", {"empty_content_non_final"}),
-        (r"text content blocks must be non-empty", {"text_block_empty", "cache_control_on_empty_text"}),
-        (r"text content blocks must contain non-whitespace text", {"text_block_whitespace_only"}),
-        (r"cache_control cannot be set for empty text blocks", {"cache_control_on_empty_text", "text_block_empty"}),
-        (r"A maximum of \d+ blocks with cache_control", {"cache_breakpoints_exceeded"}),
-        (r"ttl='1h' cache_control block must not come after", {"cache_ttl_order"}),
-        (r"cache_control[\w.]*: ", {"cache_control_invalid", "block_extra_field"}),
-        (r"`tool_use` ids were found without `tool_result` blocks", {"tool_use_without_result"}),
-        (r"unexpected `tool_use_id` found in `tool_result` blocks", {"tool_result_without_use"}),
-        (r"unexpected `tool_use_id` found in `\w+` blocks", {"server_tool_result_without_use"}),
-        (r"`tool_result` block\(s\) at the beginning", {"tool_result_not_first"}),
-        (r"ids must be unique", {"tool_use_id_duplicate"}),
-        (r"(tool_use|tool_use_id|\.id): String should match pattern", {"tool_use_id_pattern"}),
-        (r"tool_use\.name: String should", {"tool_use_name_invalid"}),
-        (r"tool_use\.input: Input should be a valid dictionary", {"tool_use_input_invalid", "param_wrong_type"}),
-        (r"tool_reference\.tool_name: ", {"tool_reference_invalid", "tool_name_invalid"}),
-        (r"Tool names must be unique", {"tool_name_duplicate"}),
-        (r"^tools\.\d+\.[\w.]*name: String should", {"tool_name_invalid"}),
-        (r"input_schema", {"tool_input_schema_invalid"}),
-        (r"^tools\.\d+: Input tag", {"tool_type_invalid", "server_tool_version_unsupported", "tool_extra_field"}),
-        (r"^tools\.\d+[\w.]*\.(max_uses|user_location|allowed_domains|blocked_domains)", {"server_tool_param_invalid"}),
-        (r"^tools\.\d+[\w.]*: Extra inputs", {"tool_extra_field"}),
-        (r"^tool_choice\.tool\.name: Field required", {"tool_choice_tool_name_missing"}),
-        (r"^tool_choice[\w.]*: Input tag", {"tool_choice_type_invalid"}),
-        (r"tool_choice.*not supported", {"forced_tool_use_model_unsupported"}),
-        (r"Container identifier can only be provided", {"container_without_code_execution"}),
-        (r"^container[\w.]*: ", {"container_invalid", "param_wrong_type"}),
-        (r"^service_tier: ", {"service_tier_invalid"}),
-        (r"^inference_geo", {"inference_geo_invalid"}),
-        (r"^metadata\.", {"metadata_invalid"}),
-        (r"each stop sequence must be non-empty", {"stop_sequence_empty"}),
-        (r"each stop sequence must contain non-whitespace", {"stop_sequence_whitespace"}),
-        (r"^stop_sequences", {"stop_sequences_type", "param_wrong_type"}),
-        (r"^model: String should have at least 1 character", {"model_empty"}),
-        (r"^model: ", {"model_not_found", "model_retired"}),
-        (r"image exceeds \d+ MB maximum", {"image_too_large_bytes"}),
-        (r"image dimensions exceed max allowed size", {"image_dimension_too_large"}),
-        (r"too many images", {"too_many_images"}),
-        (r"media_type: Input should be 'image/", {"image_media_type_invalid"}),
-        (r"media_type: Input should be 'application/pdf'", {"pdf_media_type_invalid"}),
-        (r"image appears to be a|does not match the provided media type", {"image_bytes_mismatch"}),
-        (r"PDF pages may be provided", {"pdf_too_many_pages"}),
-        (r"document\.(title|context): ", {"document_title_context"}),
-        (r"citations must be enabled on all or none", {"citations_mixed"}),
-        (r"custom_id.*(unique|duplicate)", {"batch_custom_id_duplicate"}),
-        (r"^requests\.\d+\.custom_id", {"batch_custom_id_invalid"}),
-        (r"^requests: List should have", {"batch_requests_count"}),
-        (r"source: Input tag 'file'", {"file_source_requires_beta", "source_type_invalid", "block_type_invalid"}),
-        (r"source: Input tag", {"source_type_invalid", "block_type_invalid"}),
-        (r"^messages\.[\w.]*: Input tag|^messages\.[\w.]*\.type: Field required", {"block_type_invalid"}),
-        (r"^messages\.\d+\.content\.\d+[\w.]*: Extra inputs", {"block_extra_field"}),
-        (r"^messages\.\d+\.\w+: Extra inputs", {"message_extra_field"}),
-        (r"^messages\.\d+\.(role|content): Field required", {"message_missing_field"}),
-        (r"^messages\.[\w.]*: Field required", {"block_missing_field", "message_missing_field", "block_type_invalid"}),
-        (r"^(model|messages|max_tokens): Field required", {"missing_required_param"}),
-        (r"^[\w-]+: Extra inputs are not permitted", {"unknown_top_level_param", "count_tokens_extra_param"}),
-        (r"Input should be a valid|Input should be (less|greater) than|valid list", {"param_wrong_type", "param_null"}),
-        (r"Field required", {"missing_required_param", "message_missing_field", "block_missing_field"}),
-        (r"Extra inputs are not permitted", {"unknown_top_level_param", "block_extra_field", "message_extra_field"}),
-        (r"There was an issue with the format or content of your request", {"invalid_json"}),
-    )
-)
-_COMPILED = tuple((re.compile(rx, re.S), codes) for rx, codes in RECORDED_MESSAGES)
-
-
-def expected_codes(message: str) -> Tuple[bool, Optional[FrozenSet[str]]]:
-    """-> (matched, codes): the causes a recorded API message points to; codes None = not predictable."""
-    for rx, codes in _COMPILED:
-        if rx.search(message):
-            return True, codes
-    return False, frozenset()
-
-
-# --- findings ------------------------------------------------------------------------------------------------
+# --- findings -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -183,7 +63,7 @@ class Recorded:
         return {
             "status": self.status,
             "error_type": self.error_type,
-            "message": self.message,
+            "message": redact(self.message),
             "agreement": self.agreement,
             "expected_codes": list(self.expected),
         }
@@ -251,7 +131,8 @@ class LintResult:
 
     def summary(self) -> str:
         return (
-            f"{self.files} cassette(s), {self.interactions} interaction(s), {self.requests} Messages request(s): "
+            f"{self.files} cassette(s), {self.interactions} interaction(s), "
+            f"{self.requests} Messages request(s): "
             f"{self.errors - self.secrets} error(s), {self.warnings} warning(s), {self.secrets} secret(s)"
         )
 
@@ -262,7 +143,7 @@ def _shorten(text: str) -> str:
 
 
 def _recorded_error(body: Optional[str]) -> Tuple[Optional[str], str]:
-    """(error type, message) from a recorded error body; ("", raw text) when it is not the API's JSON shape."""
+    """(error type, message) of a recorded error body; (None, raw text) when it is not the API's JSON shape."""
     if not body:
         return None, ""
     try:
@@ -300,7 +181,10 @@ def _compare(it: Interaction, errors: Sequence[Violation]) -> Optional[Recorded]
     if it.status == 413 and not matched:
         matched, expected = True, frozenset({"request_too_large", "batch_too_large"})
     if it.status == 404 and expected is not None and not (expected & {"model_not_found", "model_retired"}):
-        matched, expected = True, None  # a 404 that is not about the model (an unknown batch id, a wrong path)
+        matched, expected = (
+            True,
+            None,
+        )  # a 404 that is not about the model (an unknown batch id, a wrong path)
     if expected is None:
         agreement = "not_predictable"
     elif not matched:
@@ -318,18 +202,24 @@ def _recorded_finding(path: str, it: Interaction, rec: Recorded, errors: Sequenc
     answered = f"the API answered HTTP {rec.status}" + (f" {rec.error_type}" if rec.error_type else "")
     answered += f': "{_shorten(rec.message)}"' if rec.message else " (no message recorded)"
     ours = ", ".join(dict.fromkeys(v.code for v in errors))
+    pointed = ", ".join(rec.expected)
+    agreeing = ", ".join(dict.fromkeys(v.code for v in errors if v.code in rec.expected))
     verdict = {
-        "agrees": f"our diagnosis agrees ({ours})",
-        "differs": f"our diagnosis differs (we found {ours}; the message points to {', '.join(rec.expected)})",
+        "agrees": f"our diagnosis agrees ({agreeing})",
+        "differs": f"our diagnosis differs (we found {ours}; the message points to {pointed})",
         "missed": f"we predicted no error (the message points to {', '.join(rec.expected)})",
         "not_predictable": "not predictable from the request alone" + (f" (we found {ours})" if ours else ""),
         "unknown_message": "a message claude-guard does not know" + (f" (we found {ours})" if ours else ""),
     }[rec.agreement]
     severity = "warning" if rec.agreement in ("missed", "differs") else "note"
-    return Finding(path, it.body_line, "recorded_error", severity, f"{answered}; {verdict}", it.index, "", None, rec)
+    return Finding(
+        path, it.body_line, "recorded_error", severity, f"{answered}; {verdict}", it.index, "", None, rec
+    )
 
 
-def _violation_finding(path: str, it: Interaction, v: Violation, ignored: FrozenSet[str]) -> Optional[Finding]:
+def _violation_finding(
+    path: str, it: Interaction, v: Violation, ignored: FrozenSet[str]
+) -> Optional[Finding]:
     if v.code in ignored:
         return None
     return Finding(path, it.body_line, v.code, v.severity, redact(v.message), it.index, v.path, v)
@@ -364,19 +254,20 @@ def _secret_findings(c: Cassette) -> List[Finding]:
             place = where(idx, lineno) or "the file"
             found.append(_secret(c.path, lineno, idx, f"{place} holds {secret.label} ({secret.shown})"))
     for it in c.interactions:
-        for label, text in (("request body", it.request_body), ("response body", it.response_body)):
-            for _, secret in scan_text(text or ""):
-                if (it.index, secret.shown) not in seen:
-                    seen.add((it.index, secret.shown))
-                    msg = f"the {label} (encoded in the file) holds {secret.label} ({secret.shown})"
+        for label, body in (("request body", it.request_body), ("response body", it.response_body)):
+            for _, hidden in scan_text(body or ""):
+                if (it.index, hidden.shown) not in seen:
+                    seen.add((it.index, hidden.shown))
+                    msg = f"the {label} (encoded in the file) holds {hidden.label} ({hidden.shown})"
                     found.append(_secret(c.path, it.body_line, it.index, msg))
         for name, value in it.request_headers:
-            secret = check_header(name, value)
-            if secret is None or (it.index, secret.shown) in seen or scan_text(value):
+            held = check_header(name, value)
+            if held is None or (it.index, held.shown) in seen:
                 continue
-            seen.add((it.index, secret.shown))
+            seen.add((it.index, held.shown))
             line = it.header_lines.get(name.lower(), it.line)
-            found.append(_secret(c.path, line, it.index, f"the {name.lower()} header holds {secret.label} ({secret.shown})"))
+            msg = f"the {name.lower()} header holds {held.label} ({held.shown})"
+            found.append(_secret(c.path, line, it.index, msg))
     return found
 
 
@@ -385,7 +276,9 @@ def _secret(path: str, line: int, index: Optional[int], what: str) -> Finding:
     return Finding(path, line, "secret_in_cassette", "error", f"{what}: {fix}", index)
 
 
-def lint_cassette(c: Cassette, *, ignore: Iterable[str] = (), registry: Any = None) -> Tuple[List[Finding], int]:
+def lint_cassette(
+    c: Cassette, *, ignore: Iterable[str] = (), registry: Any = None
+) -> Tuple[List[Finding], int]:
     """Findings for one loaded cassette -> (findings, number of Messages requests validated)."""
     ignored = frozenset(ignore)
     findings: List[Finding] = []
@@ -400,10 +293,20 @@ def lint_cassette(c: Cassette, *, ignore: Iterable[str] = (), registry: Any = No
         requests += 1
         if it.request_body is None:
             why = it.request_body_problem or "no request body recorded"
-            findings.append(Finding(c.path, it.body_line, "cassette_unreadable", "warning",
-                                    f"request body not checked: {why}", it.index))
+            findings.append(
+                Finding(
+                    c.path,
+                    it.body_line,
+                    "cassette_unreadable",
+                    "warning",
+                    f"request body not checked: {why}",
+                    it.index,
+                )
+            )
             continue
-        violations = validate_request(it.request_body, headers=_headers_for(it), endpoint=it.uri, registry=registry)
+        violations = validate_request(
+            it.request_body, headers=_headers_for(it), endpoint=it.uri, registry=registry
+        )
         for v in violations:
             f = _violation_finding(c.path, it, v, ignored)
             if f is not None:
@@ -413,9 +316,17 @@ def lint_cassette(c: Cassette, *, ignore: Iterable[str] = (), registry: Any = No
         if rec is not None:
             findings.append(_recorded_finding(c.path, it, rec, errors))
         elif errors and it.status is not None and 200 <= it.status < 300:
-            findings.append(Finding(c.path, it.body_line, "recorded_accepted", "note",
-                                    f"the API accepted this request when it was recorded (HTTP {it.status}); "
-                                    "re-record to confirm it still does", it.index))
+            findings.append(
+                Finding(
+                    c.path,
+                    it.body_line,
+                    "recorded_accepted",
+                    "note",
+                    f"the API accepted this request when it was recorded (HTTP {it.status}); "
+                    "re-record to confirm it still does",
+                    it.index,
+                )
+            )
     if not requests:
         if c.interactions:
             others = f": {', '.join(hosts[:3])}" if hosts else ""
@@ -438,7 +349,7 @@ def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = (), registry: An
         except CassetteError as exc:
             result.findings.append(Finding(path, exc.line, "cassette_unreadable", "warning", str(exc)))
             continue
-        except Exception as exc:  # noqa: BLE001 - a lint tool reports and goes on to the next file
+        except Exception as exc:  # a lint tool reports and goes on to the next file
             reason = f"cannot read the cassette ({type(exc).__name__}: {str(exc)[:150]})"
             result.findings.append(Finding(path, 0, "cassette_unreadable", "warning", reason))
             continue
@@ -449,7 +360,7 @@ def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = (), registry: An
     return result
 
 
-# --- rendering -------------------------------------------------------------------------------------------------
+# --- rendering ----------------------------------------------------------------------------------------
 
 
 def render_line_for(f: Finding) -> str:
@@ -481,7 +392,7 @@ def render_json(result: LintResult) -> Dict[str, Any]:
     }
 
 
-# --- command line ------------------------------------------------------------------------------------------------
+# --- command line -------------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -491,12 +402,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Validate every Anthropic Messages request recorded in vcrpy cassettes (YAML or JSON; files, "
             "folders or globs), compare with the errors the API recorded, and flag API keys and signatures "
-            "without printing them.  Exit 1 on error-severity findings or secrets, 0 otherwise, 2 on usage errors."
+            "without printing them.  Exit 1 on error-severity findings or secrets, 0 otherwise, "
+            "2 on usage errors."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a cassette file, a folder, or a glob")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODE", help="skip a cause code (repeatable)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
+    parser.add_argument(
+        "--ignore", action="append", default=[], metavar="CODE", help="skip a cause code (repeatable)"
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -505,8 +421,10 @@ def run(args: argparse.Namespace) -> int:
     known = set(causes()) | set(CASSETTE_CODES)
     unknown = [c for c in args.ignore if c not in known]
     if unknown:
-        print(f"claude-guard lint-cassettes: error: unknown cause code(s) in --ignore: {', '.join(unknown)}",
-              file=sys.stderr)
+        print(
+            f"claude-guard lint-cassettes: error: unknown cause code(s) in --ignore: {', '.join(unknown)}",
+            file=sys.stderr,
+        )
         return 2
     result = lint_paths(args.paths, ignore=args.ignore)
     if result.missing:

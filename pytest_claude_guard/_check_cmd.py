@@ -1,4 +1,5 @@
 """``claude-guard check``: validate request payload files and print compiler-style diagnostics."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from ._engine import validate_request
 from ._models import Registry, load_registry
@@ -49,7 +50,9 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="payload files; '-' reads standard input")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--models", metavar="PATH", help="a model registry file (from 'claude-guard models refresh')")
+    p.add_argument(
+        "--models", metavar="PATH", help="a model registry file (from 'claude-guard models refresh')"
+    )
     p.add_argument(
         "--endpoint",
         default=DEFAULT_ENDPOINT,
@@ -85,7 +88,7 @@ def _looks_like_envelope(value: Any) -> bool:
 
 
 def _payload_from(
-    data: Union[bytes, str],
+    data: bytes,
     source: str,
     file: str,
     line: Optional[int],
@@ -93,8 +96,7 @@ def _payload_from(
     default_endpoint: str,
 ) -> Payload:
     """Unwrap an envelope; a bare body goes to the engine raw, so it reports invalid JSON and sizes itself."""
-    marker: Union[bytes, str] = b'"body"' if isinstance(data, bytes) else '"body"'
-    if marker in data:  # cheap test first: huge bare bodies are parsed once, by the engine
+    if b'"body"' in data:  # cheap test first: huge bare bodies are parsed once, by the engine
         try:
             parsed = json.loads(data)
         except (ValueError, RecursionError):
@@ -149,7 +151,9 @@ def _load_registry(path: Optional[str]) -> Optional[Registry]:
     except FileNotFoundError:
         raise InputError(f"--models {path}: no such file") from None
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise InputError(f"--models {path}: not a model registry file ({type(exc).__name__}: {exc})") from None
+        raise InputError(
+            f"--models {path}: not a model registry file ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:

@@ -1,4 +1,5 @@
 """``claude-guard models``: ``list`` the model table, ``refresh`` it from the live Models API."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,17 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
         help="write a registry file from GET /v1/models (needs ANTHROPIC_API_KEY)",
         description=(
             "Read every model from the live Models API (GET /v1/models, all pages, all lifecycle stages) and "
-            "write a registry file for --models / the claude_guard_models ini option. Needs ANTHROPIC_API_KEY; "
+            "write a registry file for --models or the claude_guard_models ini option. Needs "
+            "ANTHROPIC_API_KEY; "
             "the key is sent only to the Models API and never printed."
         ),
     )
-    rf.add_argument("--output", "-o", default=DEFAULT_OUTPUT, help=f"where to write (default: {DEFAULT_OUTPUT}; '-' = stdout)")
+    rf.add_argument(
+        "--output",
+        "-o",
+        default=DEFAULT_OUTPUT,
+        help=f"where to write (default: {DEFAULT_OUTPUT}; '-' = stdout)",
+    )
     rf.add_argument(
         "--base-url",
         default=None,
@@ -108,7 +115,9 @@ def _model_json(info: ModelInfo) -> Dict[str, Any]:
     return data
 
 
-def run_list(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+def run_list(
+    args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None
+) -> int:
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     if args.models:
@@ -172,5 +181,9 @@ def run_refresh(
     where = "stdout" if args.output == "-" else args.output
     print(f"wrote {len(document['models'])} model(s) to {where}{note}", file=err)
     if args.output != "-":
-        print(f"use it with: claude-guard check --models {args.output} ...  or ini: claude_guard_models = {args.output}", file=err)
+        print(
+            f"use it with: claude-guard check --models {args.output} ..."
+            f"  or ini: claude_guard_models = {args.output}",
+            file=err,
+        )
     return 0

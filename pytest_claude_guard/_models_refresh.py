@@ -4,6 +4,7 @@ Stdlib only (``urllib.request``).  The API key is sent in ``x-api-key`` and neve
 Fields the Models API does not report (prefill, sampling restrictions, mid-conversation ``system``, ...)
 are left out of the file, so the built-in values for them stay in force.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,10 @@ def _redact(url: str) -> str:
     return url.split("?", 1)[0]
 
 
-def fetch_models(api_key: str, *, base_url: str = DEFAULT_BASE_URL, opener: Optional[Opener] = None) -> List[Dict[str, Any]]:
-    """Every ``ModelInfo`` object the Models API lists (all lifecycle stages), following ``has_more``/``last_id``."""
+def fetch_models(
+    api_key: str, *, base_url: str = DEFAULT_BASE_URL, opener: Optional[Opener] = None
+) -> List[Dict[str, Any]]:
+    """Every ``ModelInfo`` the Models API lists (all lifecycle stages), following ``has_more``/``last_id``."""
     open_url: Opener = opener if opener is not None else urllib.request.urlopen
     models: List[Dict[str, Any]] = []
     after_id: Optional[str] = None
@@ -109,7 +112,11 @@ def _supported(node: Any) -> Optional[bool]:
 
 
 def _thinking(capabilities: Mapping[str, Any]) -> Optional[Dict[str, bool]]:
-    types = capabilities.get("thinking", {}).get("types") if isinstance(capabilities.get("thinking"), Mapping) else None
+    types = (
+        capabilities.get("thinking", {}).get("types")
+        if isinstance(capabilities.get("thinking"), Mapping)
+        else None
+    )
     if not isinstance(types, Mapping):
         return None
     out = {kind: flag for kind in THINKING_TYPES if (flag := _supported(types.get(kind))) is not None}
@@ -196,8 +203,8 @@ def build_registry_file(
     stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
     return {
         "_comment": (
-            "Written by 'claude-guard models refresh' from GET /v1/models. Only fields the Models API reports "
-            "are present; the built-in table supplies the rest."
+            "Written by 'claude-guard models refresh' from GET /v1/models. Only fields the Models API "
+            "reports are present; the built-in table supplies the rest."
         ),
         "source": f"{base_url.rstrip('/')}/v1/models",
         "fetched_at": stamp,

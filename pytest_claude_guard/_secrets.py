@@ -3,6 +3,7 @@
 Pure: no pytest, no HTTP library.  Nothing here ever returns or prints a secret itself: every value that
 leaves this module went through `fingerprint`, which keeps a harmless prefix and the length.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ RECORDER_FILTERED_HEADERS = tuple(sorted(SECRET_HEADERS | AWS_SECRET_HEADERS | {
 
 # An Anthropic key: sk-ant-api03-..., sk-ant-admin01-..., sk-ant-oat01-...; real ones are ~108 characters.
 _ANTHROPIC_KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]{20,}")
-_AWS_SIGV4 = re.compile(r"AWS4-HMAC-SHA256\s+Credential=[^\s,]+(?:,\s*SignedHeaders=[^\s,]+)?,\s*Signature=[0-9a-f]{64}")
+_AWS_SIGV4 = re.compile(
+    r"AWS4-HMAC-SHA256\s+Credential=[^\s,]+(?:,\s*SignedHeaders=[^\s,]+)?,\s*Signature=[0-9a-f]{64}"
+)
 _AWS_QUERY_SIGNATURE = re.compile(r"X-Amz-Signature=[0-9a-f]{64}", re.IGNORECASE)
 _BEARER = re.compile(r"\bBearer\s+([A-Za-z0-9._~+/=\-]{16,})")
 _PLACEHOLDER_WORDS = re.compile(
@@ -114,6 +117,8 @@ def check_header(name: str, value: str) -> Optional[Secret]:
     v = str(value).strip()
     if lname not in SECRET_HEADERS and lname not in AWS_SECRET_HEADERS:
         return None
+    if _AWS_SIGV4.match(v):  # a signature is a secret whatever its credential id looks like
+        return Secret("aws_signature", fingerprint(v), len(v))
     if is_placeholder(v):
         return None
     if "sk-ant-" in v:

@@ -73,6 +73,9 @@ c("param_wrong_type", "B", "Parameter of the wrong JSON type", "confirmed",
 c("unknown_top_level_param", "B", "Unknown top-level parameter", "confirmed",
   "{param} is not a parameter of this endpoint{reason}",
   "Remove `{param}`{hint}.", api="{param}: Extra inputs are not permitted")
+c("param_extra_field", "B", "Extra key in a nested parameter object", "confirmed",
+  "{path} is not a field of {owner}", "Remove `{field}` from {owner}.",
+  api="{path}: Extra inputs are not permitted")
 c("count_tokens_extra_param", "B", "Messages-only field on count_tokens", "confirmed",
   "{param} is not accepted by /v1/messages/count_tokens",
   "Drop `{param}` from the count_tokens call (it accepts messages, model, system, tools, tool_choice, thinking, "
@@ -366,7 +369,7 @@ c("image_media_type_invalid", "M", "Unsupported image media type", "confirmed",
   api="{path}: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'")
 c("image_bytes_mismatch", "M", "Image bytes don't match media_type", "likely", "{detail}",
   "Declare the media_type the bytes really have (sniff it, don't trust the file extension).",
-  api="The image was specified using the {declared} media type, but the image appears to be a {actual} image")
+  api="{api_detail}")
 c("image_too_large_bytes", "M", "Image over the size limit", "confirmed",
   "{path} is {size} bytes of base64, over {limit} bytes on {platform}",
   "Downscale or recompress the image below {limit_mb} MB of base64.",

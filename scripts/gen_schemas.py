@@ -25,7 +25,7 @@ import sys
 import types
 import typing
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import typing_extensions
 
@@ -49,6 +49,9 @@ ENDPOINTS: Dict[str, Tuple[str, str]] = {
 # Keys the SDK sends as headers, not in the body (see resources/messages/messages.py: extra_headers).
 HEADER_KEYS = frozenset({"user_profile_id", "workspace_id", "betas"})
 DISCRIMINATOR_KEYS = ("type", "role")
+# The spec models these as one-branch discriminated unions, so the API puts their tag in error paths
+# (``system.1.cache_control.ephemeral.scope``) although the SDK types them as a plain TypedDict.
+ONE_BRANCH_UNIONS = ("CacheControlEphemeralParam", "BetaCacheControlEphemeralParam")
 
 # (SDK TypedDict name, property, spec pointer, keywords).  A name also applies to its "Beta" twin.
 # "$root" is the endpoint's body.  Pointers are relative to components/schemas.
@@ -96,6 +99,18 @@ SPEC_LIMITS: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = (
     ("CacheControlEphemeralParam", "ttl", "CacheControlEphemeral/properties/ttl", ("enum",)),
     ("$batches", "requests", "CreateMessageBatchParams/properties/requests", ("minItems", "maxItems")),
     ("Request", "custom_id", "MessageBatchIndividualRequestParams/properties/custom_id", ("pattern",)),
+    ("ToolReferenceBlockParam", "tool_name", "RequestToolReferenceBlock/properties/tool_name", ("minLength",)),
+)
+
+
+# Limits the recorded API enforces where the August 2026 spec says otherwise ("the recording wins",
+# api-rules.md §0.6).  Each names its evidence; keep this list short.
+OBSERVED_LIMITS: Tuple[Tuple[str, str, Json], ...] = (
+    ("ToolReferenceBlockParam", "tool_name", {
+        "maxLength": 64,
+        "x-evidence": "recorded 400: '...tool_reference.tool_name: String should have at most 64 characters' "
+                      "(the spec's 256 is not what the API enforces)",
+    }),
 )
 
 
@@ -269,7 +284,7 @@ class Walker:
         if any(_allows_extra(t) for t in tds):
             members = [a for a in members if not _is_free_dict(a)]
         branches: List[Json] = []
-        if len(tds) >= 2:
+        if len(tds) >= 2 or (len(tds) == 1 and tds[0].__name__ in ONE_BRANCH_UNIONS):
             disc = self.discriminated(tds)
             if disc is not None:
                 branches.append(disc)
@@ -304,6 +319,8 @@ class Walker:
         if tp is type(None):
             return {"type": "null"}
         if _is_typeddict(tp):
+            if tp.__name__ in ONE_BRANCH_UNIONS:
+                return self.union((tp,))
             return self.ref(tp)
         origin = _origin(tp)
         if origin in (typing.Literal, typing_extensions.Literal):
@@ -495,6 +512,11 @@ def build(name: str, limits: Mapping[Tuple[str, str], Json]) -> Json:
         "$defs": dict(sorted(walker.defs.items())),
     }
     schema["x-applied-limits"] = apply_limits(schema, kind, limits)
+    for def_name, prop, observed in OBSERVED_LIMITS:
+        for name_ in (def_name, "Beta" + def_name):
+            node = schema["$defs"].get(name_, {}).get("properties", {}).get(prop)
+            if node is not None:
+                _tighten(node, observed)
     return schema
 
 

@@ -125,6 +125,9 @@ def system_role(ctx: Context) -> None:
                        platform_note=f" on {platform.title()}")
             continue
         if model is None:
+            if i == 0:  # rejected on every model: unsupported, or not allowed at messages[0]
+                ctx.report("role_system_position", "messages", i,
+                           detail="a system message cannot open the conversation on any model; use the top-level 'system' parameter")
             continue
         if model.mid_conversation_system is False:
             ctx.report("role_system_unsupported_model", "messages", i, model=model.id, platform_note="")

@@ -1,8 +1,755 @@
-"""Rules: shape."""
+"""Rules: the request's shape, checked against the generated schemas (``schemas/*.json``).
+
+Every jsonschema error is mapped to a cause code explicitly, by keyword, instance path and the ``$defs``
+entry (or union tag) it came from; never through ``best_match``.  One schema problem gives one violation.
+Beta gating: a beta request (any ``anthropic-beta`` value, or a ``?beta=true`` endpoint) is judged by the
+beta schema, any other by the plain one; with headers unknown the beta schema decides errors and what only
+the plain schema rejects is a header-dependent warning.
+"""
 from __future__ import annotations
 
-from typing import Callable, Tuple
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import SchemaError
+
+from .. import _schemas as S
 from .._context import Context
 
-RULES: Tuple[Callable[[Context], None], ...] = ()
+__all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope"]
+
+Path = Tuple[Any, ...]
+
+SAMPLING_KEYS = frozenset({"temperature", "top_p", "top_k"})
+REQUIRED_NULL_IS_ERROR = frozenset({"messages", "model", "max_tokens"})
+# [proxy-measured]: null is the same as leaving these out.
+NULL_IS_ABSENT = frozenset({
+    ("metadata",), ("stop_sequences",), ("cache_control",), ("container",), ("inference_geo",),
+    ("output_config", "format"), ("output_config", "effort"), ("thinking", "display"),
+})
+MESSAGES_ONLY = frozenset({"max_tokens", "stream", "metadata", "stop_sequences", "service_tier", "container",
+                           "inference_geo", "diagnostics"})
+OPENAI_HINTS: Dict[str, str] = {
+    "response_format": "; for JSON output use output_config={'format': {'type': 'json_schema', 'schema': ...}}",
+    "n": "; the Messages API returns one completion per request",
+    "frequency_penalty": "; the Messages API has no penalties",
+    "presence_penalty": "; the Messages API has no penalties",
+    "logit_bias": "",
+    "logprobs": "",
+    "top_logprobs": "",
+    "seed": "",
+    "user": "; to tag the end user use metadata={'user_id': ...}",
+    "reasoning_effort": "; use output_config={'effort': ...} (and thinking) instead",
+    "max_completion_tokens": "; the Messages API calls it max_tokens",
+    "functions": "; define tools with name, description and input_schema in `tools`",
+    "function_call": "; use tool_choice instead",
+    "parallel_tool_calls": "; use tool_choice={'type': 'auto', 'disable_parallel_tool_use': True}",
+    "stream_options": "",
+    "modalities": "",
+    "extra_body": "; `extra_body` is an SDK keyword argument: its contents belong at the top level of the body",
+    "extra_headers": "; `extra_headers` is an SDK keyword argument, not a body field",
+    "betas": "; betas go in the anthropic-beta header (client.beta.messages.create(..., betas=[...]))",
+}
+PYDANTIC_TYPE = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+                 "array": "list", "object": "dictionary", "null": "null"}
+HUMAN_TYPE = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
+              "array": "an array", "object": "an object", "null": "null"}
+FILES_BETA = "files-api-2025-04-14"
+STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13"
+_PLACEHOLDER = re.compile(r"^<[A-Za-z0-9_ .:-]{1,40}>$|^\[?REDACTED\]?$|^\*{3,}$")
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+LAX_BOOLS = frozenset({"true", "false", "0", "1", "yes", "no", "on", "off", "t", "f", "y", "n"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One mapped schema problem: ``ctx.report(code, *path, **params)``."""
+
+    code: str
+    path: Path
+    params: Tuple[Tuple[str, Any], ...] = ()
+    severity: Optional[str] = None
+
+    @property
+    def key(self) -> Tuple[str, str]:
+        return self.code, ".".join(str(p) for p in self.path)
+
+
+def _f(code: str, path: Sequence[Any], severity: Optional[str] = None, **params: Any) -> Finding:
+    return Finding(code, tuple(path), tuple(sorted(params.items())), severity)
+
+
+# --- entry points -----------------------------------------------------------------------------------------------
+def check_shape(ctx: Context) -> None:
+    """The Messages / count_tokens body against its schema, plus the direct shape checks."""
+    kind = ctx.endpoint.kind
+    if kind not in ("messages", "count_tokens"):
+        return
+    for finding in _direct_checks(ctx, kind):
+        _emit(ctx, finding)
+    _schema_checks(ctx, kind, ctx.endpoint.platform, _schema_mapper(ctx, kind))
+
+
+def check_batch_envelope(ctx: Context) -> None:
+    """``POST /v1/messages/batches``: the envelope only (each ``params`` is validated as a Messages body)."""
+    if ctx.endpoint.kind != "batches":
+        return
+    _schema_checks(ctx, "batches", "anthropic", _batch_mapper)
+
+
+RULES: Tuple[Callable[[Context], None], ...] = (check_shape,)
+BATCH_RULES: Tuple[Callable[[Context], None], ...] = (check_batch_envelope,)
+
+
+def _beta_mode(ctx: Context) -> str:
+    """"beta" | "plain" | "unknown" (headers unknown)."""
+    if getattr(ctx.endpoint, "beta", False):
+        return "beta"
+    betas = ctx.betas
+    if betas is None:
+        return "unknown"
+    return "beta" if betas else "plain"
+
+
+Mapper = Callable[[Context, ValidationError], List[Finding]]
+
+
+def _schema_checks(ctx: Context, kind: str, platform: str, mapper: Mapper) -> None:
+    mode = _beta_mode(ctx)
+    body = ctx.body
+    if mode == "unknown" and S.is_valid(kind, platform, body):
+        return  # valid without betas: what the beta schema alone would reject depends on headers (warn at most)
+    primary = f"{kind}.beta" if mode != "plain" else kind
+    found: List[Finding] = []
+    if not S.is_valid(primary, platform, body):
+        found = _map_all(ctx, S.iter_errors(primary, platform, body), mapper)
+        for finding in found:
+            _emit(ctx, finding)
+    if mode == "unknown":
+        covered = [tuple(str(p) for p in f.path) for f in found]
+        for finding in _map_all(ctx, S.iter_errors(kind, platform, body), mapper):
+            where = tuple(str(p) for p in finding.path)
+            if not any(_related(where, other) for other in covered):  # one problem, one violation
+                _emit(ctx, finding, header_dependent=True)
+
+
+def _related(a: Tuple[str, ...], b: Tuple[str, ...]) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def _emit(ctx: Context, finding: Finding, header_dependent: bool = False) -> None:
+    ctx.report(finding.code, *finding.path, header_dependent=header_dependent, severity=finding.severity,
+               **dict(finding.params))
+
+
+def _map_all(ctx: Context, errors: Iterable[ValidationError], mapper: Mapper) -> List[Finding]:
+    by_path: Dict[Path, List[ValidationError]] = {}
+    for error in errors:
+        by_path.setdefault(tuple(error.absolute_path), []).append(error)
+    out: List[Finding] = []
+    seen = set()
+    for path in sorted(by_path, key=lambda p: [str(x) for x in p]):
+        group = by_path[path]
+        if any(e.validator == "type" for e in group):  # a wrong type makes the other checks moot
+            group = [e for e in group if e.validator == "type"][:1]
+        for error in group:
+            for finding in mapper(ctx, error):
+                if finding.key not in seen:
+                    seen.add(finding.key)
+                    out.append(finding)
+    return out
+
+
+# --- direct checks (no schema keyword says these) ----------------------------------------------------------------
+def _direct_checks(ctx: Context, kind: str) -> Iterable[Finding]:
+    body = ctx.body
+    if body.get("messages") == []:
+        yield _f("messages_empty", ("messages",))
+    if body.get("model") == "":
+        yield _f("model_empty", ("model",))
+    if "output_format" in body:
+        yield from _legacy_output_format(ctx)
+    files = ctx.has_beta(FILES_BETA)
+    if files is not True:
+        for path in _file_sources(body):
+            yield _f("file_source_requires_beta", path, severity="warning" if files is None else None)
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            if isinstance(tool, dict) and tool.get("type") in (None, "custom"):
+                problem = _input_schema_problem(tool.get("input_schema"))
+                if problem is not None:
+                    yield _f("tool_input_schema_invalid", ("tools", i, "custom", "input_schema"), detail=problem)
+
+
+def _legacy_output_format(ctx: Context) -> Iterable[Finding]:
+    beta = ctx.has_beta(STRUCTURED_OUTPUTS_BETA)
+    version = ctx.api_version
+    if beta is True and version != "2026-10-21":
+        return
+    if beta is None:
+        detail = ("output_format is the structured-outputs beta's old name: it needs the "
+                  f"{STRUCTURED_OUTPUTS_BETA} beta header (headers unknown here)")
+        yield _f("output_format_legacy_param", ("output_format",), severity="warning", detail=detail)
+        return
+    why = "under anthropic-version 2026-10-21" if beta else f"without the {STRUCTURED_OUTPUTS_BETA} beta header"
+    yield _f("output_format_legacy_param", ("output_format",),
+             detail=f"output_format is the structured-outputs beta's old name and is rejected {why}")
+
+
+def _file_sources(body: Dict[str, Any]) -> Iterable[Path]:
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, list):
+            continue
+        for j, block in enumerate(content):
+            if not isinstance(block, dict):
+                continue
+            yield from _file_source_in(block, ("messages", i, "content", j))
+            inner = block.get("content")
+            if block.get("type") == "tool_result" and isinstance(inner, list):
+                for k, sub in enumerate(inner):
+                    if isinstance(sub, dict):
+                        yield from _file_source_in(sub, ("messages", i, "content", j, "tool_result", "content", k))
+
+
+def _file_source_in(block: Dict[str, Any], path: Path) -> Iterable[Path]:
+    source = block.get("source")
+    if block.get("type") in ("image", "document") and isinstance(source, dict) and source.get("type") == "file":
+        yield (*path, block["type"], "source")
+
+
+def _input_schema_problem(schema: Any) -> Optional[str]:
+    """Why the API would call a (type-object) input_schema invalid; None when it is fine or the schema
+    check owns the problem (missing, not an object, type not 'object')."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return None
+    for keyword in ("oneOf", "allOf", "anyOf"):
+        if keyword in schema:
+            return "input_schema does not support oneOf, allOf, or anyOf at the top level"
+    try:
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return _meta_problem(key)
+
+
+@lru_cache(maxsize=1024)
+def _meta_problem(schema_json: str) -> Optional[str]:
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_json))
+    except SchemaError as exc:
+        where = ".".join(str(p) for p in exc.absolute_path)
+        text = exc.message if len(exc.message) <= 160 else exc.message[:157] + "..."
+        return f"input_schema is not valid JSON Schema draft 2020-12 ({where + ': ' if where else ''}{text})"
+    except RecursionError:
+        return "input_schema is nested too deeply to check"
+    return None
+
+
+# --- wording ------------------------------------------------------------------------------------------------------
+def _parts(error: ValidationError) -> Tuple[Any, Any, Any]:
+    """(keyword, keyword value, instance), typed loosely."""
+    kw: Any = error.validator
+    value: Any = error.validator_value
+    inst: Any = error.instance
+    return kw, value, inst
+
+
+def _dotted(path: Sequence[Any]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _expected_types(error: ValidationError) -> List[str]:
+    value = error.validator_value
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _got(value: Any) -> str:
+    kinds = S.json_types(value)
+    for kind in ("null", "boolean", "string", "array", "object"):
+        if kind in kinds:
+            return HUMAN_TYPE[kind]
+    if isinstance(value, float) and not value.is_integer():
+        return f"the fraction {value!r}"
+    return "a number"
+
+
+def _quote_list(values: Sequence[Any]) -> str:
+    quoted = [repr(v) if not isinstance(v, str) else f"'{v}'" for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _api_text(error: ValidationError) -> str:
+    """Pydantic-style wording, as the API phrases schema errors."""
+    kw, value, inst = _parts(error)
+    if kw == "required":
+        return "Field required"
+    if kw == "additionalProperties":
+        return "Extra inputs are not permitted"
+    if kw == "pattern":
+        return f"String should match pattern '{value}'"
+    if kw == "minLength":
+        return f"String should have at least {value} character{'s' if value != 1 else ''}"
+    if kw == "maxLength":
+        return f"String should have at most {value} characters"
+    if kw == "minimum":
+        return f"Input should be greater than or equal to {value}"
+    if kw == "exclusiveMinimum":
+        return f"Input should be greater than {value}"
+    if kw == "maxItems":
+        return f"List should have at most {value} items after validation, not {len(inst)}"
+    if kw == "minItems":
+        return f"List should have at least {value} item after validation, not {len(inst)}"
+    if kw == "enum":
+        return f"Input should be {_quote_list(value)}"
+    if kw == "const":
+        return f"Input should be {_quote_list([value])}"
+    if kw == "x-discriminator":
+        return error.message
+    if kw == "type":
+        names = [PYDANTIC_TYPE.get(t, t) for t in _expected_types(error) if t != "null"]
+        return f"Input should be a valid {names[0] if names else 'value'}"
+    return error.message
+
+
+def _human(error: ValidationError, where: str) -> str:
+    kw, value, inst = _parts(error)
+    if kw == "required":
+        return f"{where} is required"
+    if kw == "pattern":
+        return f"{where} {inst!r} does not match {value}"
+    if kw in ("minLength", "maxLength"):
+        return f"{where} has {len(inst)} characters ({_api_text(error).lower().replace('string should', 'it must')})"
+    if kw in ("minimum", "exclusiveMinimum"):
+        op = ">=" if kw == "minimum" else ">"
+        return f"{where} is {inst!r}; it must be {op} {value}"
+    if kw in ("minItems", "maxItems"):
+        bound = "at least" if kw == "minItems" else "at most"
+        return f"{where} has {len(inst)} items; it must have {bound} {value}"
+    if kw == "enum":
+        return f"{where} {inst!r} is not one of {_quote_list(value)}"
+    if kw == "const":
+        return f"{where} {inst!r} must be {value!r}"
+    if kw == "type":
+        return f"{where} must be {_expected_human(error)}, got {_got(inst)}"
+    return f"{where}: {error.message}"
+
+
+def _expected_human(error: ValidationError) -> str:
+    names = [HUMAN_TYPE.get(t, t) for t in _expected_types(error) if t != "null"]
+    if not names:
+        return "a valid value"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _is_placeholder(value: Any) -> bool:
+    """A recorder's redaction marker (``"<normalized>"``, ``"<REDACTED>"``) where a structure was: the real
+    request's value is unknown, so it is not an error."""
+    return isinstance(value, str) and _PLACEHOLDER.match(value) is not None
+
+
+def _lax_coercible(error: ValidationError) -> bool:
+    """Numeric strings, integral floats and bool-like values: Pydantic's lax mode may accept them."""
+    inst = error.instance
+    expected = set(_expected_types(error))
+    if expected & {"integer", "number"}:
+        if isinstance(inst, bool):
+            return True
+        if isinstance(inst, str):
+            try:
+                number = float(inst.strip())
+            except ValueError:
+                return False
+            return "number" in expected or number.is_integer()
+    if "boolean" in expected:
+        if isinstance(inst, str) and inst.strip().lower() in LAX_BOOLS:
+            return True
+        if isinstance(inst, (int, float)) and not isinstance(inst, bool) and inst in (0, 1):
+            return True
+    return False
+
+
+# --- mapping: Messages / count_tokens -----------------------------------------------------------------------------
+def _schema_mapper(ctx: Context, kind: str) -> Mapper:
+    def mapper(ctx: Context, error: ValidationError) -> List[Finding]:
+        return _map_request_error(ctx, kind, error)
+
+    return mapper
+
+
+def _real(path: Sequence[Any]) -> List[Any]:
+    return [p for p in path if not isinstance(p, S.Tag)]
+
+
+def _extras(error: ValidationError) -> List[str]:
+    inst = error.instance if isinstance(error.instance, dict) else {}
+    props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    return [k for k in inst if k not in props]
+
+
+def _missing(error: ValidationError) -> List[str]:
+    match = _REQUIRED.match(error.message)
+    return [match.group(1)] if match else []
+
+
+def _def_name(error: ValidationError) -> str:
+    found = S.def_of(error)
+    name = found[0] if found else ""
+    return name[4:] if name.startswith("Beta") else name
+
+
+def _map_request_error(ctx: Context, kind: str, error: ValidationError) -> List[Finding]:
+    path = tuple(error.absolute_path)
+    real = _real(path)
+    if real and real[0] in SAMPLING_KEYS:
+        return []  # the sampling rules own temperature / top_p / top_k
+    kw = error.validator
+    if kw == "type" and _lax_coercible(error):
+        return []
+    if kw == "type" and _is_placeholder(error.instance):
+        finding = _wrong_type_or_value(error, path)
+        return [Finding(finding.code, finding.path, finding.params, "warning")]
+    if kw == "additionalProperties":
+        return [f for key in _extras(error) for f in _map_extra(ctx, kind, error, path, key)]
+    if kw == "required":
+        return [f for key in _missing(error) for f in _map_missing(ctx, error, path, key)]
+    if error.instance is None and kw in ("type", "const", "enum"):
+        return _map_null(path, real, error)
+    top = real[0] if real else None
+    if "cache_control" in real:
+        return [_f("cache_control_invalid", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+    if len(real) == 1:
+        return _map_top_value(error, path, str(top))
+    area = {
+        "metadata": _map_metadata, "stop_sequences": _map_stop_sequences, "thinking": _map_thinking,
+        "tool_choice": _map_tool_choice, "output_config": _map_output_config, "container": _map_container,
+        "tools": _map_tool, "messages": _map_message, "system": _map_block,
+    }.get(str(top))
+    if area is not None:
+        return area(error, path)
+    return [_wrong_type_or_value(error, path)]
+
+
+def _wrong_type_or_value(error: ValidationError, path: Path) -> Finding:
+    where = _dotted(path)
+    if error.validator == "type":
+        types = [t for t in _expected_types(error) if t != "null"]
+        return _f("param_wrong_type", path, param=where, expected=_expected_human(error), got=_got(error.instance),
+                  expected_api=PYDANTIC_TYPE.get(types[0], "value") if types else "value")
+    text = _api_text(error)
+    expected = text[len("Input should be "):] if text.startswith("Input should be ") else text
+    return _f("param_wrong_type", path, param=where, expected=expected, got=repr(error.instance)[:80],
+              expected_api=expected)
+
+
+def _map_null(path: Path, real: Sequence[Any], error: ValidationError) -> List[Finding]:
+    key = tuple(str(p) for p in real)
+    if key in NULL_IS_ABSENT:
+        return []
+    where = _dotted(path)
+    if error.validator == "type":
+        expected_api = ([PYDANTIC_TYPE.get(t, t) for t in _expected_types(error) if t != "null"] or ["value"])[0]
+    else:  # an enum or const of strings
+        expected_api = "string"
+    if len(key) == 1 and key[0] in REQUIRED_NULL_IS_ERROR:
+        return [_f("param_null", path, severity="error", param=where, expected=expected_api)]
+    if len(key) == 3 and key[0] == "messages" and key[2] == "content":
+        return [_f("param_wrong_type", path, param=where, expected="a string or an array of content blocks",
+                   got="null", expected_api="list")]
+    return [_f("param_null", path, param=where, expected=expected_api)]
+
+
+def _map_top_value(error: ValidationError, path: Path, top: str) -> List[Finding]:
+    kw, _, inst = _parts(error)
+    if top == "max_tokens" and kw == "minimum":
+        return [_f("max_tokens_negative", path, value=inst)]
+    if top == "service_tier" and kw == "enum":
+        return [_f("service_tier_invalid", path, value=inst)]
+    if top == "metadata":
+        return [_f("metadata_invalid", path, detail=f"metadata must be an object, got {_got(inst)}",
+                   api_detail="Input should be a valid dictionary")]
+    if top == "container":
+        return [_f("container_invalid", path, got=_got(inst))]
+    if top == "thinking" and kw == "x-discriminator":
+        return [_f("thinking_field_missing", path, detail=f"thinking type {inst.get('type')!r} is not "
+                   "'enabled', 'adaptive', 'disabled' or 'between_tools'", api_detail=_api_text(error))]
+    if top == "tool_choice" and kw == "x-discriminator":
+        return [_f("tool_choice_type_invalid", path, value=inst.get("type"))]
+    return [_wrong_type_or_value(error, path)]
+
+
+def _map_missing(ctx: Context, error: ValidationError, path: Path, key: str) -> List[Finding]:
+    real = _real(path)
+    full = (*path, key)
+    where = _dotted(full)
+    if not real:
+        return [_f("missing_required_param", full, param=key)]
+    top = str(real[0])
+    name = _def_name(error)
+    if top == "messages":
+        if len(real) == 2:
+            return [_f("message_missing_field", full)]
+        if len(real) == 4 and key == "type":
+            return [_f("block_type_invalid", full, detail=f"{where} is required", allowed=_allowed(error),
+                       api_detail="Field required")]
+    if top == "thinking":
+        return [_f("thinking_field_missing", full, detail=f"{where} is required", api_detail="Field required")]
+    if top == "tool_choice":
+        if key == "name":
+            return [_f("tool_choice_tool_name_missing", full)]
+        return [_f("tool_choice_type_invalid", full, value=None)]
+    if top == "output_config" and len(real) >= 2 and real[1] == "format":
+        return [_f("output_format_shape", full, detail=f"{where} is required", api_detail="Field required")]
+    if "cache_control" in real:
+        return [_f("cache_control_invalid", full, detail=f"{where} is required", api_detail="Field required")]
+    if top == "tools":
+        if key == "input_schema" and name == "ToolParam":
+            return [_f("tool_input_schema_invalid", full, detail=f"{where} is required")]
+        if "input_schema" in real:
+            return [_f("tool_input_schema_invalid", full, detail=f"{where} is required (input_schema needs "
+                       "\"type\": \"object\")")]
+        return [_f("block_missing_field", full, field=key, block=_tool_label(path))]
+    if top == "metadata":
+        return [_f("metadata_invalid", full, detail=f"{where} is required", api_detail="Field required")]
+    if (key == "signature" and name == "ThinkingBlockParam") or (key == "data" and name == "RedactedThinkingBlockParam"):
+        return [_f("thinking_signature_missing", full)]
+    if top in ("messages", "system") and key == "type" and name == "":
+        return [_f("block_type_invalid", full, detail=f"{where} is required", allowed=_allowed(error),
+                   api_detail="Field required")]
+    if top in ("messages", "system"):
+        return [_f("block_missing_field", full, field=key, block=_block_label(path, name))]
+    return [_f("block_missing_field", full, field=key, block=_owner_label(path))]
+
+
+def _map_extra(ctx: Context, kind: str, error: ValidationError, path: Path, key: str) -> List[Finding]:
+    real = _real(path)
+    full = (*path, key)
+    where = _dotted(full)
+    if not real:
+        return _map_top_extra(ctx, kind, key)
+    top = str(real[0])
+    name = _def_name(error)
+    if "cache_control" in real:
+        return [_f("cache_control_invalid", full, detail=f"{where} is not a cache_control field",
+                   api_detail="Extra inputs are not permitted")]
+    if top == "messages" and len(real) == 2:
+        return [_f("message_extra_field", full, key=key)]
+    if top in ("messages", "system"):
+        return [_f("block_extra_field", full, field=key, block=_block_label(path, name))]
+    if top == "metadata":
+        return [_f("metadata_invalid", full, detail=f"{where} is not a metadata field (only user_id is)",
+                   api_detail="Extra inputs are not permitted")]
+    if top == "thinking":
+        return [_f("thinking_field_missing", full, detail=f"{where} is not a field of this thinking type",
+                   api_detail="Extra inputs are not permitted")]
+    if top == "output_config" and len(real) >= 2 and real[1] == "format":
+        return [_f("output_format_shape", full, detail=f"{where} is not a field of output_config.format "
+                   "(it takes type and schema only)", api_detail="Extra inputs are not permitted")]
+    if top == "tools":
+        if "input_schema" in real:
+            return []  # input_schema is free-form apart from its type
+        return [_f("tool_extra_field", full, field=key, tool=_tool_label(path))]
+    return [_f("param_extra_field", full, field=key, owner=_owner_label(path))]
+
+
+def _map_top_extra(ctx: Context, kind: str, key: str) -> List[Finding]:
+    if key in SAMPLING_KEYS or key == "output_format":
+        return []  # the sampling rules / the legacy output_format check own these
+    if ctx.endpoint.platform != "anthropic" and key in ("anthropic_version", "anthropic_beta"):
+        return []
+    if kind == "count_tokens" and key in MESSAGES_ONLY:
+        return [_f("count_tokens_extra_param", (key,), param=key)]
+    if key in ("anthropic_version", "anthropic_beta"):
+        return [_f("unknown_top_level_param", (key,), param=key,
+                   reason=" (Bedrock and Vertex take it in the body; the Anthropic API takes headers)",
+                   hint=f" and send the {key.replace('_', '-')} header instead")]
+    if key in OPENAI_HINTS:
+        return [_f("unknown_top_level_param", (key,), param=key, reason=" (it is an OpenAI Chat Completions "
+                   "parameter)", hint=OPENAI_HINTS[key])]
+    beta_props = S.load_schema(f"{kind}.beta")["properties"]
+    if key in beta_props:
+        return [_f("unknown_top_level_param", (key,), param=key, reason=" without a beta header",
+                   hint=" or send the beta header that enables it (client.beta.messages.create(..., betas=[...]))")]
+    props = sorted(S.load_schema(kind)["properties"])
+    close = difflib.get_close_matches(key, props, n=1, cutoff=0.75)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    return [_f("unknown_top_level_param", (key,), param=key, reason="", hint=hint)]
+
+
+def _allowed(error: ValidationError) -> str:
+    disc = getattr(error, "discriminator", None)
+    if isinstance(disc, dict):
+        return ", ".join(disc.get("mapping", {}))
+    return "text, image, document, tool_use, tool_result, ..."
+
+
+def _block_label(path: Path, name: str) -> str:
+    tags = [p for p in path if isinstance(p, S.Tag)]
+    if tags:
+        return str(tags[-1])
+    return "text" if name == "TextBlockParam" else (name or "content")
+
+
+def _tool_label(path: Path) -> str:
+    tags = [p for p in path if isinstance(p, S.Tag)]
+    return str(tags[0]) if tags else "custom"
+
+
+def _owner_label(path: Path) -> str:
+    return _dotted(path) or "the request"
+
+
+def _map_metadata(error: ValidationError, path: Path) -> List[Finding]:
+    where = _dotted(path)
+    return [_f("metadata_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+
+
+def _map_stop_sequences(error: ValidationError, path: Path) -> List[Finding]:
+    return [_f("stop_sequences_type", path)]
+
+
+def _map_thinking(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    last = str(real[-1])
+    if last == "budget_tokens" and error.validator == "minimum":
+        return [_f("thinking_budget_below_min", path, value=error.instance)]
+    if last == "display":
+        return [_f("thinking_display_invalid", path, value=error.instance)]
+    if error.validator == "type":
+        return [_wrong_type_or_value(error, path)]
+    return [_f("thinking_field_missing", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+
+
+def _map_tool_choice(error: ValidationError, path: Path) -> List[Finding]:
+    return [_wrong_type_or_value(error, path)]
+
+
+def _map_output_config(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    if str(real[1]) == "effort":
+        return [_f("effort_invalid_value", path, value=error.instance)]
+    if str(real[1]) == "format":
+        return [_f("output_format_shape", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+    return [_wrong_type_or_value(error, path)]
+
+
+def _map_container(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    if "skills" in real:
+        return [_f("server_tool_param_invalid", path, detail=_human(error, _dotted(path)),
+                   api_detail=_api_text(error))]
+    return [_f("container_invalid", path, got=_got(error.instance))] if len(real) == 1 else [
+        _wrong_type_or_value(error, path)]
+
+
+def _map_tool(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    where = _dotted(path)
+    kw = error.validator
+    if len(real) == 2:
+        inst = error.instance
+        if kw == "x-discriminator" and isinstance(inst, dict):
+            tag = inst.get("type")
+            openai = " (OpenAI's {'type': 'function', 'function': {...}} format)" if tag == "function" else ""
+            return [_f("tool_type_invalid", path, tag=tag,
+                       detail=f"{where} type {tag!r} is not a tool type this API knows{openai}")]
+        return [_wrong_type_or_value(error, path)]
+    if "cache_control" in real:
+        return [_f("cache_control_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+    if "input_schema" in real:
+        return [_f("tool_input_schema_invalid", path, detail=f"{_human(error, where)} (input_schema must be a JSON "
+                   "Schema object with \"type\": \"object\")")]
+    name = _def_name(error)
+    if name == "ToolParam":
+        if str(real[-1]) == "name":
+            if kw == "type":
+                return [_wrong_type_or_value(error, path)]
+            return [_f("tool_name_invalid", path, value=error.instance)]
+        return [_wrong_type_or_value(error, path)]
+    return [_f("server_tool_param_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+
+
+def _map_message(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    kw, _, inst = _parts(error)
+    if len(real) == 2:
+        if kw == "x-discriminator" and isinstance(inst, dict):
+            return [_f("role_invalid", (*path, "role"), role=inst.get("role"))]
+        return [_wrong_type_or_value(error, path)]
+    if len(real) == 3:  # messages.N.content / messages.N.role
+        return [_wrong_type_or_value(error, path)]
+    return _map_block(error, path)
+
+
+def _map_block(error: ValidationError, path: Path) -> List[Finding]:
+    real = _real(path)
+    where = _dotted(path)
+    kw, _, inst = _parts(error)
+    name = _def_name(error)
+    last = str(real[-1])
+    if "cache_control" in real:
+        return [_f("cache_control_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+    if last == "source" or (kw == "x-discriminator" and "source" in real[-2:]):
+        if kw == "x-discriminator" and isinstance(inst, dict):
+            tag = inst.get("type")
+            allowed = _quote_list(list(getattr(error, "discriminator", {}).get("mapping", {})))
+            return [_f("source_type_invalid", path, tag=tag, allowed=allowed,
+                       detail=f"{where} type {tag!r} is not one of {allowed}")]
+        return [_wrong_type_or_value(error, path)]
+    block_level = (real[0] == "messages" and len(real) == 4) or (real[0] == "system" and len(real) == 2)
+    if kw == "x-discriminator" or (block_level and kw == "type") or (last == "type" and kw == "const"
+                                                                       and name == "TextBlockParam"):
+        tag = inst.get("type") if isinstance(inst, dict) else inst
+        detail = (f"{where} must be a content block object, got {_got(inst)}" if block_level and kw == "type"
+                  else f"{where}: block type {tag!r} is not accepted here")
+        return [_f("block_type_invalid", path, detail=detail, allowed=_allowed(error), api_detail=_api_text(error))]
+    if last == "media_type" and name == "Base64ImageSourceParam":
+        return [_f("image_media_type_invalid", path, value=inst)]
+    if last == "media_type" and name == "Base64PDFSourceParam":
+        return [_f("pdf_media_type_invalid", path, value=inst)]
+    if kw == "pattern" and last in ("id", "tool_use_id"):
+        return [_f("tool_use_id_pattern", path, value=inst, pattern=error.validator_value)]
+    if name == "ToolUseBlockParam" and last == "name" and kw in ("minLength", "maxLength"):
+        return [_f("tool_use_name_invalid", path)]
+    if name == "ToolUseBlockParam" and last == "input":
+        return [_f("tool_use_input_invalid", path, got=_got(inst))]
+    if name == "ToolReferenceBlockParam" and last == "tool_name" and kw in ("minLength", "maxLength"):
+        return [_f("tool_reference_invalid", path)]
+    if name == "DocumentBlockParam" and last in ("title", "context") and kw != "type":
+        return [_f("document_title_context", path, detail=_human(error, where), api_detail=_api_text(error))]
+    return [_wrong_type_or_value(error, path)]
+
+
+# --- mapping: the batches envelope ----------------------------------------------------------------------------------
+def _batch_mapper(ctx: Context, error: ValidationError) -> List[Finding]:
+    path = tuple(error.absolute_path)
+    kw = error.validator
+    if kw == "type" and _lax_coercible(error):
+        return []
+    if kw == "additionalProperties":
+        if not path:
+            return [_f("unknown_top_level_param", (k,), param=k, reason=" of the batches endpoint",
+                       hint=" (each request goes in requests[] as {custom_id, params})") for k in _extras(error)]
+        return [_f("param_extra_field", (*path, k), field=k, owner="a batch request ({custom_id, params})")
+                for k in _extras(error)]
+    if kw == "required":
+        return [_f("missing_required_param", (*path, k), param=_dotted((*path, k))) for k in _missing(error)]
+    if path == ("requests",) and kw in ("minItems", "maxItems"):
+        return [_f("batch_requests_count", path, count=len(_parts(error)[2]))]
+    if len(path) == 3 and path[2] == "custom_id":
+        return [_f("batch_custom_id_invalid", path, value=error.instance)]
+    return [_wrong_type_or_value(error, path)]

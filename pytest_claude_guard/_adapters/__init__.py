@@ -1,0 +1,48 @@
+"""Adapters: one module per library turns its requests into ``(url, headers, body)`` for the engine.
+
+``ADAPTERS`` maps the module whose import triggers an adapter to its ``install(module, interceptor)``;
+:func:`install_all` hooks each library when it is imported (or at once if it already is).
+"""
+from __future__ import annotations
+
+from types import MappingProxyType, ModuleType
+from typing import Callable, Dict, List, Mapping
+
+from . import anthropic, httpx, httpx2, requests
+from ._common import Block, Interceptor, Uninstall, is_messages_url
+from ._lazy import PostImportHooks
+
+__all__ = ["ADAPTERS", "Block", "Interceptor", "install_all", "is_messages_url"]
+
+Install = Callable[[ModuleType, Interceptor], Uninstall]
+
+ADAPTERS: Mapping[str, Install] = MappingProxyType(
+    {
+        httpx2.MODULE: httpx2.install,
+        httpx.MODULE: httpx.install,
+        requests.MODULE: requests.install,
+        anthropic.MODULE: anthropic.install,
+    }
+)
+
+
+def install_all(guard: Interceptor) -> Uninstall:
+    """Hook every supported library for ``guard``; the returned callable undoes it all (last in, first out)."""
+    undo: List[Uninstall] = []
+
+    def bind(install: Install) -> Callable[[ModuleType], None]:
+        def on_import(module: ModuleType) -> None:
+            undo.append(install(module, guard))
+
+        return on_import
+
+    callbacks: Dict[str, Callable[[ModuleType], None]] = {name: bind(fn) for name, fn in ADAPTERS.items()}
+    hooks = PostImportHooks(callbacks)
+    hooks.start()
+
+    def uninstall() -> None:
+        hooks.stop()
+        while undo:
+            undo.pop()()
+
+    return uninstall

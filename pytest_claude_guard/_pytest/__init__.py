@@ -1,0 +1,1 @@
+"""The pytest layer: options, per-test capture state, fixtures, reports.  Imports no ``_pytest`` internals."""

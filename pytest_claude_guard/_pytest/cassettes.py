@@ -1,0 +1,66 @@
+"""``pytest --claude-guard-cassettes PATH``: lint cassettes when the session ends (after any recording).
+
+The findings go in a terminal summary section; error-severity findings or secrets fail the run (exit 1).
+Loaded by the main plugin through ``pytest_plugins``; on xdist only the controller lints.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+import pytest
+
+from .._cassettes_cmd import LintResult, lint_paths, render_line_for
+
+__all__ = ["pytest_addoption", "pytest_sessionfinish", "pytest_terminal_summary"]
+
+RESULT_KEY = pytest.StashKey[Optional[LintResult]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claude-guard")
+    group.addoption(
+        "--claude-guard-cassettes",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="claude_guard_cassettes",
+        help="lint vcrpy cassettes (file, folder or glob; repeatable) when the session ends; "
+        "error findings or leaked keys fail the run",
+    )
+
+
+def _ignored(config: pytest.Config) -> List[str]:
+    """Codes from the main plugin's ``claude_guard_ignore`` ini value, when it is registered."""
+    try:
+        raw: Any = config.getini("claude_guard_ignore")
+    except (ValueError, KeyError):
+        return []
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    return [str(code).strip() for code in raw or [] if str(code).strip()]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    paths = config.getoption("claude_guard_cassettes", default=None) or []
+    if not paths or hasattr(config, "workerinput"):
+        return
+    result = lint_paths(paths, ignore=_ignored(config))
+    config.stash[RESULT_KEY] = result
+    if result.exit_code and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    result = config.stash.get(RESULT_KEY, None)
+    if result is None:
+        return
+    tr = terminalreporter
+    tr.write_sep("=", "claude-guard cassettes", red=bool(result.exit_code), green=not result.exit_code)
+    for arg in result.missing:
+        tr.write_line(f"{arg}: no cassette found (nothing recorded yet?)")
+    for finding in result.findings:
+        tr.write_line(render_line_for(finding))
+    verdict = "FAILED: error findings or secrets in cassettes" if result.exit_code else "ok"
+    tr.write_line(f"{result.summary()} -- {verdict}")

@@ -1,0 +1,274 @@
+"""Request-body cases as data: ``tests/cases/valid/*.json`` and ``tests/cases/invalid/<code>/*.json``.
+
+A case file is ``{"description", "endpoint"?, "headers"?, "body", "generate"?, "models"?, "expect" | "near_miss_of"}``:
+
+* ``expect`` (invalid cases): ``{"code", "path", "severity"}``.  With severity ``error`` (the default) the first
+  error-severity violation must have that code and path.  With ``warning`` there must be no error at all and
+  the first warning must have that code and path.
+* ``near_miss_of`` (valid cases): the cause this request almost triggers.  A valid case produces no
+  error-severity violation; warnings only with codes listed in ``allow_warnings``.
+* ``headers``: omitted = a raw-HTTP default (``anthropic-version: 2023-06-01`` plus a placeholder key); ``null``
+  = unknown headers.
+* ``generate``: binary or large payloads made here before validating: ``[{"at": "messages.0.content.0.source.data",
+  "kind": "png"|"jpeg"|"gif"|"webp"|"pdf"|"text", "width", "height", "pages", "bytes", "encrypted"}]``.
+* ``{"$repeat": N, "item": X}`` inside a list stands for N copies of X (``generate`` paths may go through
+  ``item``).
+* ``models``: model entries (``data/models.json`` format) laid over the built-in registry, for causes that only
+  exist for models the built-in table no longer serves.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import zlib
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from pytest_claude_guard import Violation, load_registry, validate_request
+from pytest_claude_guard._models import Registry
+
+CASES = Path(__file__).parent / "cases"
+DEFAULT_HEADERS: Dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
+CASE_KEYS = {"description", "endpoint", "headers", "body", "generate", "models", "expect", "near_miss_of",
+             "allow_warnings"}
+
+
+# --- payload generators (pure Python: struct + zlib) ------------------------------------------------------
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def make_png(width: int, height: int, pad: int = 0) -> bytes:
+    """A PNG with the given header size; the image data is one compressed empty row repeated (tiny)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    raw = zlib.compress(b"\x00" * min(width + 1, 1 << 16) * 1, 9)
+    out = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", raw)
+    if pad > 0:
+        out += _png_chunk(b"tEXt", b"pad\x00" + b"a" * pad)
+    return out + _png_chunk(b"IEND", b"")
+
+
+def make_jpeg(width: int, height: int, pad: int = 0) -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    body = b"\x00" * pad
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x00\x00\x3f\x00" + body + b"\xff\xd9"
+
+
+def make_gif(width: int, height: int, pad: int = 0) -> bytes:
+    return b"GIF89a" + struct.pack("<HHBBB", width, height, 0, 0, 0) + b"\x00" * pad + b";"
+
+
+def make_webp(width: int, height: int, pad: int = 0) -> bytes:
+    vp8x = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00" + (width - 1).to_bytes(3, "little") + (
+        height - 1
+    ).to_bytes(3, "little")
+    extra = b"JUNK" + struct.pack("<I", pad) + b"\x00" * pad if pad else b""
+    payload = b"WEBP" + vp8x + extra
+    return b"RIFF" + struct.pack("<I", len(payload)) + payload
+
+
+def make_pdf(pages: int, encrypted: bool = False, pad: int = 0) -> bytes:
+    """A small well-formed PDF with ``pages`` blank pages (and an /Encrypt entry when asked)."""
+    objs: List[bytes] = []
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    for _ in range(pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>")
+    if encrypted:
+        objs.append(b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P -44 /O <00> /U <00> >>")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + obj + b"\nendobj\n"
+    if pad:
+        out += b"%" + b"a" * pad + b"\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    trailer = f"<< /Size {len(objs) + 1} /Root 1 0 R"
+    if encrypted:
+        trailer += f" /Encrypt {len(objs)} 0 R /ID [<00> <00>]"
+    out += f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+_PROSE = "The quick brown fox jumps over the lazy dog while the committee reviews quarterly results. "
+_IMAGE_MAKERS = {"png": make_png, "jpeg": make_jpeg, "gif": make_gif, "webp": make_webp}
+
+
+def generate(spec: Dict[str, Any]) -> str:
+    """The string a ``generate`` entry stands for: base64 image/PDF data, or plain text of ``bytes`` length."""
+    kind = spec["kind"]
+    size = int(spec.get("bytes", 0))
+    if kind == "text":
+        return (_PROSE * (size // len(_PROSE) + 1))[:size]
+    if kind == "pdf":
+        data = make_pdf(int(spec.get("pages", 1)), bool(spec.get("encrypted", False)))
+    else:
+        data = _IMAGE_MAKERS[kind](int(spec.get("width", 8)), int(spec.get("height", 8)))
+    if size:  # pad so that the base64 text is at least ``bytes`` characters long
+        missing = max(0, size * 3 // 4 - len(data) + 64)
+        if kind == "pdf":
+            data = make_pdf(int(spec.get("pages", 1)), bool(spec.get("encrypted", False)), pad=missing)
+        else:
+            data = _IMAGE_MAKERS[kind](int(spec.get("width", 8)), int(spec.get("height", 8)), missing)
+    return base64.b64encode(data).decode("ascii")
+
+
+def _set_at(body: Any, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = body
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _expand_repeat(body: Any) -> Any:
+    """``{"$repeat": N, "item": X}`` inside a list expands to N copies of X (large, cheap fixtures)."""
+    if isinstance(body, dict):
+        return {k: _expand_repeat(v) for k, v in body.items()}
+    if isinstance(body, list):
+        out: List[Any] = []
+        for item in body:
+            if isinstance(item, dict) and set(item) == {"$repeat", "item"}:
+                out.extend(_expand_repeat(item["item"]) for _ in range(int(item["$repeat"])))
+            else:
+                out.append(_expand_repeat(item))
+        return out
+    return body
+
+
+# --- loading and running ----------------------------------------------------------------------------------
+
+def case_files() -> List[Path]:
+    return sorted(CASES.rglob("*.json"))
+
+
+def load_case(path: Path) -> Dict[str, Any]:
+    case: Dict[str, Any] = json.loads(path.read_text("utf-8"))
+    case["_path"] = path
+    return case
+
+
+def case_id(path: Path) -> str:
+    return str(path.relative_to(CASES).with_suffix(""))
+
+
+def _registry_for(case: Dict[str, Any], tmp_dir: Path) -> Optional[Registry]:
+    models = case.get("models")
+    if not models:
+        return None
+    target = tmp_dir / "models.json"
+    target.write_text(json.dumps({"models": models}), "utf-8")
+    return load_registry(target)
+
+
+def run_case(case: Dict[str, Any], tmp_dir: Path) -> List[Violation]:
+    """Build the request a case describes and validate it."""
+    body = json.loads(json.dumps(case["body"]))
+    for spec in case.get("generate") or []:  # before expansion: a repeated item carries its payload
+        _set_at(body, spec["at"], generate(spec))
+    body = _expand_repeat(body)
+    headers = case["headers"] if "headers" in case else DEFAULT_HEADERS
+    endpoint = case.get("endpoint", "/v1/messages")
+    return validate_request(body, headers=headers, endpoint=endpoint, registry=_registry_for(case, tmp_dir))
+
+
+def describe(found: List[Violation]) -> str:
+    return "\n".join(f"  {v.severity}: {v.code} at {v.path!r}: {v.message[:160]}" for v in found) or "  (none)"
+
+
+def check_invalid(case: Dict[str, Any], found: List[Violation]) -> None:
+    expect = case["expect"]
+    severity = expect.get("severity", "error")
+    errors = [v for v in found if v.severity == "error"]
+    if severity == "warning":
+        assert not errors, f"expected only warnings, got errors:\n{describe(found)}"
+        pool = [v for v in found if v.severity == "warning"]
+    else:
+        pool = errors
+    assert pool, f"expected {expect['code']} ({severity}) at {expect['path']!r}, got:\n{describe(found)}"
+    first = pool[0]
+    assert (first.code, first.path) == (expect["code"], expect["path"]), (
+        f"expected {expect['code']} at {expect['path']!r} first, got:\n{describe(found)}"
+    )
+
+
+def check_valid(case: Dict[str, Any], found: List[Violation]) -> None:
+    errors = [v for v in found if v.severity == "error"]
+    assert not errors, f"a valid request got errors (a false alarm):\n{describe(found)}"
+    allowed = set(case.get("allow_warnings") or ())
+    unexpected = [v for v in found if v.code not in allowed]
+    assert not unexpected, f"unexpected warnings (list them in allow_warnings if intended):\n{describe(found)}"
+
+
+ALL = case_files()
+
+
+@pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
+def test_case(path: Path, tmp_path: Path) -> None:
+    """Each case file gets exactly the verdict it documents."""
+    case = load_case(path)
+    found = run_case(case, tmp_path)
+    if path.relative_to(CASES).parts[0] == "invalid":
+        check_invalid(case, found)
+    else:
+        check_valid(case, found)
+
+
+@pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
+def test_case_file_is_well_formed(path: Path) -> None:
+    """Case files use only the documented keys, and their kind matches their folder."""
+    case = load_case(path)
+    rel = path.relative_to(CASES).parts
+    assert set(case) - {"_path"} <= CASE_KEYS, set(case) - CASE_KEYS - {"_path"}
+    assert isinstance(case.get("description"), str) and case["description"].strip()
+    assert "body" in case
+    if rel[0] == "invalid":
+        assert len(rel) == 3 and "expect" in case and "near_miss_of" not in case
+        assert case["expect"]["code"] == rel[1], "an invalid case lives in the folder named for its code"
+        assert case["expect"].get("severity", "error") in ("error", "warning")
+    else:
+        assert rel[0] == "valid" and len(rel) == 2 and "expect" not in case
+        assert isinstance(case.get("near_miss_of"), str)
+
+
+def test_cases_exist() -> None:
+    """The case folders are not empty (a wrong path would make every table test vacuous)."""
+    assert any(p.relative_to(CASES).parts[0] == "valid" for p in ALL)
+    assert any(p.relative_to(CASES).parts[0] == "invalid" for p in ALL)
+
+
+@pytest.mark.parametrize(
+    ("kind", "magic"),
+    [("png", b"\x89PNG"), ("jpeg", b"\xff\xd8"), ("gif", b"GIF89a"), ("webp", b"RIFF"), ("pdf", b"%PDF-")],
+)
+def test_generators_make_real_signatures(kind: str, magic: bytes) -> None:
+    """Generated payloads start with the file signature of their kind and honour ``bytes``."""
+    text = generate({"kind": kind, "width": 10, "height": 20, "pages": 2, "bytes": 5000})
+    data = base64.b64decode(text)
+    assert data.startswith(magic)
+    assert len(text) >= 5000
+
+
+def test_png_generator_header_dimensions() -> None:
+    """The PNG header carries the requested width and height."""
+    data = make_png(3000, 1200)
+    assert struct.unpack(">II", data[16:24]) == (3000, 1200)
+
+
+def test_pdf_generator_page_count() -> None:
+    """The PDF page tree counts the requested pages."""
+    data = make_pdf(7)
+    assert b"/Count 7" in data and data.count(b"/Type /Page ") == 7
