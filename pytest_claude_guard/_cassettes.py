@@ -85,7 +85,7 @@ class Cassette:
 
 
 def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
-    """Files named by ``args`` (a file, a folder searched recursively, or a glob) -> (files, args matching none)."""
+    """Files named by ``args`` (a file, a folder searched recursively, a glob) -> (files, unmatched args)."""
     files: List[str] = []
     missing: List[str] = []
     for arg in args:
@@ -170,7 +170,7 @@ def _decode(value: Any, encoding: str) -> Optional[str]:
                 data = _inflate(data, zlib.MAX_WBITS)
             except zlib.error:
                 data = _inflate(data, -zlib.MAX_WBITS)
-        elif encoding in ("br", "zstd") and not data.lstrip()[:1] in (b"{", b"["):
+        elif encoding in ("br", "zstd") and data.lstrip()[:1] not in (b"{", b"["):
             raise ValueError(f"a {encoding}-compressed body (not decoded by claude-guard)")
         return data.decode("utf-8")
     if isinstance(value, (int, float, bool)):

@@ -1,4 +1,4 @@
-"""``claude-guard lint-cassettes``: validate recorded Messages requests, compare with recorded errors, find keys.
+"""``claude-guard lint-cassettes``: check recorded Messages requests, compare with recorded errors, find keys.
 
 `lint_paths` collects `Finding`s (also used by ``pytest --claude-guard-cassettes``); `render_lines` and
 `render_json` turn them into compiler-style lines or JSON.  Secrets are only ever shown as fingerprints.
@@ -143,7 +143,7 @@ def _shorten(text: str) -> str:
 
 
 def _recorded_error(body: Optional[str]) -> Tuple[Optional[str], str]:
-    """(error type, message) of a recorded error body; (None, raw text) when it is not the API's JSON shape."""
+    """(error type, message) of a recorded error body; (None, raw text) when not the API's JSON shape."""
     if not body:
         return None, ""
     try:

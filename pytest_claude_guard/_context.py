@@ -24,6 +24,7 @@ class Endpoint:
     kind: Optional[str]  # "messages" | "count_tokens" | "batches" | None (not a Messages endpoint)
     platform: str = "anthropic"  # "anthropic" | "bedrock" | "vertex"
     url_model: Optional[str] = None  # Bedrock/Vertex carry the model in the URL
+    beta: bool = False  # `?beta=true`: the SDK's beta namespace (client.beta.messages...)
 
 
 def parse_endpoint(endpoint: Any) -> Endpoint:
@@ -36,6 +37,7 @@ def parse_endpoint(endpoint: Any) -> Endpoint:
     except ValueError:
         path, host = text, ""
     path = path.rstrip("/")
+    beta = "beta=true" in text.partition("?")[2].lower()
     m = _BEDROCK.search(path)
     if m and ("bedrock" in host or not host or path.startswith("/model/")):
         from urllib.parse import unquote
@@ -50,11 +52,11 @@ def parse_endpoint(endpoint: Any) -> Endpoint:
             return Endpoint("count_tokens", "vertex", None)
         return Endpoint("messages", "vertex", model)
     if path.endswith("/messages/count_tokens"):
-        return Endpoint("count_tokens")
+        return Endpoint("count_tokens", beta=beta)
     if path.endswith("/messages/batches"):
-        return Endpoint("batches")
+        return Endpoint("batches", beta=beta)
     if path.endswith("/messages"):
-        return Endpoint("messages")
+        return Endpoint("messages", beta=beta)
     return Endpoint(None)
 
 

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -129,7 +130,27 @@ def default_registry() -> Registry:
 
 
 def load_registry(path: Union[str, Path]) -> Registry:
-    """The built-in registry with the models of a registry file (``claude-guard models refresh``) laid over it."""
+    """The built-in registry with a registry file (``claude-guard models refresh``) laid over it, field by field.
+
+    A field the file leaves out keeps its built-in value, so a refresh never switches a rule off by accident.
+    """
     raw = json.loads(Path(path).read_text("utf-8"))
-    extra = _registry_from(raw)
-    return default_registry().with_overrides(extra.models)
+    base = default_registry()
+    known_fields = set(ModelInfo.__dataclass_fields__)
+    merged: Dict[str, ModelInfo] = {}
+    for item in raw.get("models", []):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        known = base.lookup(item["id"]).info
+        if known is None:
+            merged[item["id"]] = _info_from(item)
+            continue
+        fields = {k: v for k, v in item.items() if k in known_fields and k != "id"}
+        if "thinking" in fields:
+            fields["thinking"] = {**known.thinking, **(fields["thinking"] or {})}
+        if "aliases" in fields:
+            fields["aliases"] = tuple(fields["aliases"] or ())
+        if fields.get("effort_levels") is not None:
+            fields["effort_levels"] = tuple(fields["effort_levels"])
+        merged[known.id] = dataclasses.replace(known, **fields)
+    return base.with_overrides(merged)

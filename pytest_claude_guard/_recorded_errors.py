@@ -3,6 +3,7 @@
 Used by ``lint-cassettes`` to say whether our diagnosis of a recorded 400/404/413 agrees with the API.
 Ordered: the first matching pattern wins, specific messages before the generic schema-error shapes.
 """
+
 from __future__ import annotations
 
 import re
@@ -132,12 +133,15 @@ RECORDED_MESSAGES: Tuple[Tuple[str, Optional[FrozenSet[str]]], ...] = tuple(
         (r"Input should be a valid|Input should be (less|greater) than|valid list",
          {"param_null", "param_wrong_type"}),
         (r"String should (match pattern|have at)",
-         {"batch_custom_id_invalid", "document_title_context", "param_wrong_type", "tool_name_invalid", "tool_reference_invalid", "tool_use_id_pattern", "tool_use_name_invalid"}),
+         {"batch_custom_id_invalid", "document_title_context", "param_wrong_type", "tool_name_invalid",
+          "tool_reference_invalid", "tool_use_id_pattern", "tool_use_name_invalid"}),
         (r"Input should be '",
-         {"effort_invalid_value", "image_media_type_invalid", "param_wrong_type", "pdf_media_type_invalid", "service_tier_invalid", "thinking_display_invalid"}),
+         {"effort_invalid_value", "image_media_type_invalid", "param_wrong_type",
+          "pdf_media_type_invalid", "service_tier_invalid", "thinking_display_invalid"}),
         (r"Field required", {"block_missing_field", "message_missing_field", "missing_required_param"}),
         (r"Extra inputs are not permitted",
-         {"block_extra_field", "message_extra_field", "param_extra_field", "tool_extra_field", "unknown_top_level_param"}),
+         {"block_extra_field", "message_extra_field", "param_extra_field",
+          "tool_extra_field", "unknown_top_level_param"}),
         (r"request_body_encoding", {"request_body_encoding"}),
         (r"There was an issue with the format or content of your request", {"invalid_json"}),
     )

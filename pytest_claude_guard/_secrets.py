@@ -49,7 +49,8 @@ _HIDDEN = "…(redacted, {n} chars)"
 class Secret:
     """A credential found somewhere: ``kind`` says what, ``shown`` is safe to print."""
 
-    kind: str  # anthropic_api_key | anthropic_admin_key | aws_signature | aws_session_token | bearer_token | api_key
+    # anthropic_api_key | anthropic_admin_key | aws_signature | aws_session_token | bearer_token | api_key
+    kind: str
     shown: str  # the redacted fingerprint, e.g. ``sk-ant-…(redacted, 108 chars)``
     length: int
 
@@ -83,7 +84,7 @@ def fingerprint(value: str) -> str:
 
 
 def is_placeholder(value: str) -> bool:
-    """Values recorders put in place of a credential (``REDACTED``, ``<API_KEY>``, ``xxxx``, short test values)."""
+    """Values recorders put in place of a credential (``REDACTED``, ``<API_KEY>``, ``xxxx``, short values)."""
     v = value.strip()
     if v[:7].lower() == "bearer ":
         v = v[7:].strip()

@@ -1,4 +1,4 @@
-"""A safe recorder configuration for vcrpy and pytest-recording: no key, token or signature reaches a cassette.
+"""A safe recorder configuration for vcrpy and pytest-recording: no key, token or signature is recorded.
 
 One line in ``conftest.py`` (pytest-recording)::
 
@@ -42,7 +42,7 @@ _HOOKS = ("before_record_request", "before_record_response")
 
 
 def scrub_text(value: Any) -> Any:
-    """``value`` (str or bytes) with every ``sk-ant-`` key replaced by ``sk-ant-REDACTED``; others unchanged."""
+    """``value`` (str or bytes) with every ``sk-ant-`` key replaced by ``sk-ant-REDACTED``."""
     if isinstance(value, str):
         return _KEY.sub(KEY_PLACEHOLDER, value)
     if isinstance(value, (bytes, bytearray)):
@@ -52,11 +52,11 @@ def scrub_text(value: Any) -> Any:
 
 def _secret_request_header(name: str) -> bool:
     n = name.lower()
-    return n in RECORDER_FILTERED_HEADERS or n.startswith("x-amz-") or n.startswith("anthropic-admin")
+    return n in RECORDER_FILTERED_HEADERS or n.startswith(("x-amz-", "anthropic-admin"))
 
 
 def scrub_request(request: Any) -> Any:
-    """vcrpy ``before_record_request`` hook: drop credential, AWS and cookie headers; scrub keys in the body."""
+    """vcrpy ``before_record_request`` hook: drop credential, AWS and cookie headers; scrub body keys."""
     headers = getattr(request, "headers", None)
     if headers is not None:
         for name in [n for n in list(headers) if _secret_request_header(str(n))]:

@@ -23,7 +23,7 @@ import json
 import struct
 import zlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
@@ -31,7 +31,7 @@ from pytest_claude_guard import Violation, load_registry, validate_request
 from pytest_claude_guard._models import Registry
 
 CASES = Path(__file__).parent / "cases"
-DEFAULT_HEADERS: Dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
+DEFAULT_HEADERS: dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
 CASE_KEYS = {"description", "endpoint", "headers", "body", "generate", "models", "expect", "near_miss_of",
              "allow_warnings"}
 
@@ -74,7 +74,7 @@ def make_webp(width: int, height: int, pad: int = 0) -> bytes:
 
 def make_pdf(pages: int, encrypted: bool = False, pad: int = 0) -> bytes:
     """A small well-formed PDF with ``pages`` blank pages (and an /Encrypt entry when asked)."""
-    objs: List[bytes] = []
+    objs: list[bytes] = []
     kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
     objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
@@ -103,7 +103,7 @@ _PROSE = "The quick brown fox jumps over the lazy dog while the committee review
 _IMAGE_MAKERS = {"png": make_png, "jpeg": make_jpeg, "gif": make_gif, "webp": make_webp}
 
 
-def generate(spec: Dict[str, Any]) -> str:
+def generate(spec: dict[str, Any]) -> str:
     """The string a ``generate`` entry stands for: base64 image/PDF data, or plain text of ``bytes`` length."""
     kind = spec["kind"]
     size = int(spec.get("bytes", 0))
@@ -139,7 +139,7 @@ def _expand_repeat(body: Any) -> Any:
     if isinstance(body, dict):
         return {k: _expand_repeat(v) for k, v in body.items()}
     if isinstance(body, list):
-        out: List[Any] = []
+        out: list[Any] = []
         for item in body:
             if isinstance(item, dict) and set(item) == {"$repeat", "item"}:
                 out.extend(_expand_repeat(item["item"]) for _ in range(int(item["$repeat"])))
@@ -151,12 +151,12 @@ def _expand_repeat(body: Any) -> Any:
 
 # --- loading and running ----------------------------------------------------------------------------------
 
-def case_files() -> List[Path]:
+def case_files() -> list[Path]:
     return sorted(CASES.rglob("*.json"))
 
 
-def load_case(path: Path) -> Dict[str, Any]:
-    case: Dict[str, Any] = json.loads(path.read_text("utf-8"))
+def load_case(path: Path) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads(path.read_text("utf-8"))
     case["_path"] = path
     return case
 
@@ -165,7 +165,7 @@ def case_id(path: Path) -> str:
     return str(path.relative_to(CASES).with_suffix(""))
 
 
-def _registry_for(case: Dict[str, Any], tmp_dir: Path) -> Optional[Registry]:
+def _registry_for(case: dict[str, Any], tmp_dir: Path) -> Registry | None:
     models = case.get("models")
     if not models:
         return None
@@ -174,22 +174,22 @@ def _registry_for(case: Dict[str, Any], tmp_dir: Path) -> Optional[Registry]:
     return load_registry(target)
 
 
-def run_case(case: Dict[str, Any], tmp_dir: Path) -> List[Violation]:
+def run_case(case: dict[str, Any], tmp_dir: Path) -> list[Violation]:
     """Build the request a case describes and validate it."""
     body = json.loads(json.dumps(case["body"]))
     for spec in case.get("generate") or []:  # before expansion: a repeated item carries its payload
         _set_at(body, spec["at"], generate(spec))
     body = _expand_repeat(body)
-    headers = case["headers"] if "headers" in case else DEFAULT_HEADERS
+    headers = case.get("headers", DEFAULT_HEADERS)
     endpoint = case.get("endpoint", "/v1/messages")
     return validate_request(body, headers=headers, endpoint=endpoint, registry=_registry_for(case, tmp_dir))
 
 
-def describe(found: List[Violation]) -> str:
+def describe(found: list[Violation]) -> str:
     return "\n".join(f"  {v.severity}: {v.code} at {v.path!r}: {v.message[:160]}" for v in found) or "  (none)"
 
 
-def check_invalid(case: Dict[str, Any], found: List[Violation]) -> None:
+def check_invalid(case: dict[str, Any], found: list[Violation]) -> None:
     expect = case["expect"]
     severity = expect.get("severity", "error")
     errors = [v for v in found if v.severity == "error"]
@@ -205,7 +205,7 @@ def check_invalid(case: Dict[str, Any], found: List[Violation]) -> None:
     )
 
 
-def check_valid(case: Dict[str, Any], found: List[Violation]) -> None:
+def check_valid(case: dict[str, Any], found: list[Violation]) -> None:
     errors = [v for v in found if v.severity == "error"]
     assert not errors, f"a valid request got errors (a false alarm):\n{describe(found)}"
     allowed = set(case.get("allow_warnings") or ())

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, Set
 
 from pytest_claude_guard._causes import causes
 
 CASES = Path(__file__).parent / "cases"
 
 
-def _rule_codes() -> Set[str]:
+def _rule_codes() -> set[str]:
     return {code for code, c in causes().items() if c.kind == "rule"}
 
 
-def _invalid_codes() -> Set[str]:
+def _invalid_codes() -> set[str]:
     return {p.parent.name for p in (CASES / "invalid").rglob("*.json")}
 
 
-def _near_miss_codes() -> Dict[str, int]:
-    counts: Dict[str, int] = {}
+def _near_miss_codes() -> dict[str, int]:
+    counts: dict[str, int] = {}
     for p in (CASES / "valid").glob("*.json"):
         code = json.loads(p.read_text("utf-8")).get("near_miss_of")
         if isinstance(code, str):

@@ -1,7 +1,7 @@
 """Request normalisation: endpoints (paths, full URLs, Bedrock/Vertex), headers, API version and betas."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import pytest
 
@@ -9,7 +9,7 @@ from pytest_claude_guard import validate_request
 from pytest_claude_guard._context import Context, Endpoint, normalize_headers, parse_endpoint
 from pytest_claude_guard._models import default_registry
 
-BODY: Dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": [{"role": "user", "content": "Hi"}]}
+BODY: dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": [{"role": "user", "content": "Hi"}]}
 H = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
 
 
@@ -32,12 +32,12 @@ H = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
          Endpoint("messages", "bedrock", "us.anthropic.claude-opus-4-8-v1:0")),
         ("https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-haiku-4-5/count-tokens",
          Endpoint("count_tokens", "bedrock", "anthropic.claude-haiku-4-5")),
-        ("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
-         "claude-sonnet-4-6:rawPredict", Endpoint("messages", "vertex", "claude-sonnet-4-6")),
-        ("https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/anthropic/models/"
-         "claude-opus-4-8:streamRawPredict", Endpoint("messages", "vertex", "claude-opus-4-8")),
-        ("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
-         "count-tokens:rawPredict", Endpoint("count_tokens", "vertex", None)),
+        (("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
+         "claude-sonnet-4-6:rawPredict"), Endpoint("messages", "vertex", "claude-sonnet-4-6")),
+        (("https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/anthropic/models/"
+         "claude-opus-4-8:streamRawPredict"), Endpoint("messages", "vertex", "claude-opus-4-8")),
+        (("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
+         "count-tokens:rawPredict"), Endpoint("count_tokens", "vertex", None)),
     ],
 )
 def test_parse_endpoint(endpoint: str, expected: Endpoint) -> None:
@@ -76,7 +76,7 @@ def test_default_endpoint_is_messages() -> None:
          {"anthropic-beta": "files-api-2025-04-14, fast-mode-2026-02-01"}),
     ],
 )
-def test_normalize_headers(headers: Any, expected: Optional[Dict[str, str]]) -> None:
+def test_normalize_headers(headers: Any, expected: dict[str, str] | None) -> None:
     """Header names are lower-cased; repeated headers are joined with ', ' as they reach the API."""
     assert normalize_headers(headers) == expected
 
@@ -84,13 +84,13 @@ def test_normalize_headers(headers: Any, expected: Optional[Dict[str, str]]) -> 
 class _MultiHeaders:
     """A stand-in for httpx.Headers: ``items()`` merges, ``multi_items()`` keeps repeats."""
 
-    def __init__(self, pairs: List[Tuple[str, str]]) -> None:
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self._pairs = pairs
 
-    def items(self) -> List[Tuple[str, str]]:
+    def items(self) -> list[tuple[str, str]]:
         return list(dict(self._pairs).items())
 
-    def multi_items(self) -> List[Tuple[str, str]]:
+    def multi_items(self) -> list[tuple[str, str]]:
         return list(self._pairs)
 
 
@@ -102,8 +102,8 @@ def test_normalize_headers_prefers_multi_items() -> None:
 
 def test_repeated_version_header_is_invalid() -> None:
     """A version header sent twice reaches the API as one joined value, which is not a version."""
-    found = validate_request(BODY, headers=[("anthropic-version", "2023-06-01"), ("anthropic-version", "2023-06-01"),
-                                            ("x-api-key", "k")])
+    pairs = [("anthropic-version", "2023-06-01"), ("anthropic-version", "2023-06-01"), ("x-api-key", "k")]
+    found = validate_request(BODY, headers=pairs)  # type: ignore[arg-type]  # raw header pairs are accepted too
     assert [(v.code, v.severity) for v in found] == [("version_header_invalid", "error")]
     assert found[0].api_message == 'anthropic-version: "2023-06-01, 2023-06-01" is not a valid version'
 
@@ -117,7 +117,7 @@ def test_headers_are_case_insensitive_in_rules() -> None:
     assert lower[0].code == "sampling_param_removed_2026_10_21"
 
 
-def _ctx(headers: Optional[Dict[str, str]], endpoint: str = "/v1/messages", body: Optional[Dict[str, Any]] = None) -> Context:
+def _ctx(headers: dict[str, str] | None, endpoint: str = "/v1/messages", body: dict[str, Any] | None = None) -> Context:
     return Context(body=body or dict(BODY), endpoint=parse_endpoint(endpoint), headers=normalize_headers(headers),
                    registry=default_registry())
 
@@ -133,7 +133,7 @@ def _ctx(headers: Optional[Dict[str, str]], endpoint: str = "/v1/messages", body
         (None, "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-sonnet-4-6/invoke", "2023-06-01"),
     ],
 )
-def test_api_version(headers: Optional[Dict[str, str]], endpoint: str, version: Optional[str]) -> None:
+def test_api_version(headers: dict[str, str] | None, endpoint: str, version: str | None) -> None:
     """The version a request is judged under: its header, unknown without headers, 2023-06-01 on Bedrock/Vertex."""
     assert _ctx(headers, endpoint).api_version == version
 

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
 import pytest_claude_guard
 from pytest_claude_guard import Violation, validate_request
 
-BODY: Dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": [{"role": "user", "content": "Hi"}]}
+BODY: dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": [{"role": "user", "content": "Hi"}]}
 H23 = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
 H26 = {"anthropic-version": "2026-10-21", "x-api-key": "k"}
 VIOLATION_KEYS = ["code", "severity", "path", "message", "fix", "status", "error_type", "api_message", "confidence", "docs"]
 
 
-def _codes(found: List[Violation]) -> List[tuple]:
+def _codes(found: list[Violation]) -> list[tuple[str, str, str]]:
     return [(v.code, v.severity, v.path) for v in found]
 
 
@@ -127,7 +127,7 @@ def test_input_is_not_modified() -> None:
         (H26, [("sampling_param_removed_2026_10_21", "error", "temperature")]),
     ],
 )
-def test_header_dependent_severity(headers: Optional[Dict[str, str]], expected: List[tuple]) -> None:
+def test_header_dependent_severity(headers: dict[str, str] | None, expected: list[tuple[str, str, str]]) -> None:
     """temperature on Opus 4.7: a warning with headers unknown, an error under 2023-06-01, removed under 2026-10-21."""
     found = validate_request(dict(BODY, model="claude-opus-4-7", temperature=0.5), headers=headers)
     assert _codes(found) == expected

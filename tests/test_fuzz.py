@@ -5,15 +5,15 @@ import copy
 import json
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cases import CASES, load_case
 
 from pytest_claude_guard import Violation, validate_request
 from pytest_claude_guard._causes import causes
-from test_cases import CASES, load_case
 
 PER_CALL_SECONDS = 5.0  # a generous guard against hangs, not a benchmark
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -32,7 +32,7 @@ ENDPOINTS = [
 ]
 
 
-def _seeds() -> List[Dict[str, Any]]:
+def _seeds() -> list[dict[str, Any]]:
     """Small valid bodies from the case files (generated payloads left as they are in the file)."""
     out = []
     for p in sorted((CASES / "valid").glob("*.json")):
@@ -68,7 +68,7 @@ headers_strategy = st.one_of(
 )
 
 
-def _check(body: Any, headers: Any = None, endpoint: str = "/v1/messages", strict: bool = True) -> List[Violation]:
+def _check(body: Any, headers: Any = None, endpoint: str = "/v1/messages", strict: bool = True) -> list[Violation]:
     before = repr(body) if strict else None
     start = time.monotonic()
     first = validate_request(body, headers=headers, endpoint=endpoint)
@@ -87,7 +87,7 @@ def _check(body: Any, headers: Any = None, endpoint: str = "/v1/messages", stric
     return first
 
 
-def _paths(node: Any, prefix: tuple = ()) -> List[tuple]:
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [prefix]
     if isinstance(node, dict):
         for k, v in node.items():
@@ -98,7 +98,7 @@ def _paths(node: Any, prefix: tuple = ()) -> List[tuple]:
     return out
 
 
-def _parent(body: Any, path: tuple) -> Any:
+def _parent(body: Any, path: tuple[Any, ...]) -> Any:
     node = body
     for part in path[:-1]:
         node = node[part]
@@ -197,7 +197,7 @@ def _nested_dict(depth: int) -> Any:
     return node
 
 
-EXTREME: List[Any] = [
+EXTREME: list[Any] = [
     {"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": _nested_list(10_000)},
     {"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": _nested_list(10_000)}]},
     {"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": [_nested_dict(3_000)]}]},
@@ -243,7 +243,7 @@ def test_deeply_nested_json_text_is_invalid_json_or_judged() -> None:
 
 def test_unusual_python_values_never_raise() -> None:
     """Values JSON cannot hold (sets, objects, bytes inside dicts, tuples) never make the engine raise."""
-    odd: List[Optional[Any]] = [
+    odd: list[Any | None] = [
         {"model": object(), "max_tokens": {1, 2}, "messages": ({"role": "user", "content": b"hi"},)},
         {"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": [object()]}]},
         {1: 2, None: 3},
@@ -256,8 +256,8 @@ def test_unusual_python_values_never_raise() -> None:
 
 def test_self_referencing_body_never_raises() -> None:
     """A body that contains itself ends in a list of violations (possibly engine_error), not a crash."""
-    body: Dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 5}
-    msg: Dict[str, Any] = {"role": "user", "content": []}
+    body: dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 5}
+    msg: dict[str, Any] = {"role": "user", "content": []}
     msg["content"].append({"type": "tool_result", "tool_use_id": "t", "content": msg["content"]})
     body["messages"] = [msg]
     assert isinstance(validate_request(body), list)

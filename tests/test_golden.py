@@ -8,21 +8,20 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
+from test_cases import ALL, CASES, case_id, load_case, run_case
 
 from pytest_claude_guard import Violation, render_text, to_api_error, validate_request
 from pytest_claude_guard._causes import DOCS_BASE, causes
 from pytest_claude_guard._render import render_line
-from test_cases import ALL, CASES, case_id, load_case, run_case
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?\}")
 
 # golden name -> the case whose violations it renders
-REPRESENTATIVE: Dict[str, str] = {
+REPRESENTATIVE: dict[str, str] = {
     "prefill_not_supported": "invalid/prefill_not_supported/opus_4_6",
     "tool_use_without_result": "invalid/tool_use_without_result/text_reply",
     "model_retired": "invalid/model_retired/claude_3_5_sonnet",
@@ -32,7 +31,7 @@ REPRESENTATIVE: Dict[str, str] = {
 }
 
 
-def _violations(name: str, tmp_path: Path) -> List[Violation]:
+def _violations(name: str, tmp_path: Path) -> list[Violation]:
     case = load_case(CASES / (REPRESENTATIVE[name] + ".json"))
     return run_case(case, tmp_path)
 
@@ -102,7 +101,7 @@ def test_render_text_without_violations() -> None:
     assert render_text([]) == "no violations"
 
 
-def _all_case_violations(tmp_path: Path) -> List[tuple]:
+def _all_case_violations(tmp_path: Path) -> list[tuple[str, Violation]]:
     out = []
     for path in ALL:
         case = load_case(path)

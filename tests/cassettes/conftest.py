@@ -10,7 +10,7 @@ import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -142,9 +142,9 @@ MESSAGE = {
 
 class _Handler(BaseHTTPRequestHandler):
     canary = ""
-    received: List[str] = []
+    received: ClassVar[List[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         self.received.append(self.rfile.read(int(self.headers.get("content-length", 0))).decode("utf-8"))
         payload = gzip.compress(json.dumps({**MESSAGE, "echo": self.canary}).encode())
         self.send_response(200)
@@ -163,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
 def local_server(canary: str) -> Iterator[Tuple[str, str, List[str]]]:
     """A local HTTP server (127.0.0.1, no network) answering like the API, echoing the canary and a cookie
     -> (base URL, canary, bodies received)."""
-    received: List[str] = []
+    received: ClassVar[List[str]] = []
     handler = type("Handler", (_Handler,), {"canary": canary, "received": received})
     server = HTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

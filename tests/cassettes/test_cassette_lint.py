@@ -1,4 +1,4 @@
-"""``claude-guard lint-cassettes``: findings, recorded errors beside our diagnosis, secrets, formats, exit codes."""
+"""``claude-guard lint-cassettes``: findings, recorded errors beside our diagnosis, secrets, exit codes."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_golden_text_output(lint: Lint, monkeypatch: pytest.MonkeyPatch) -> None
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         "data/broken.yaml:5: cassette_unreadable [warning]: invalid YAML (found unexpected end of stream)",
-        "data/foreign.yaml: cassette_foreign [note]: no Anthropic Messages requests in 1 interaction(s): api.openai.com",
+        "data/foreign.yaml: cassette_foreign [note]: no Anthropic Messages requests in 1 interaction(s): "
+        "api.openai.com",
         "data/not_a_cassette.yaml: cassette_unreadable [warning]: not a vcrpy cassette: no `interactions` list "
         "(top-level keys: just)",
         "data/prefill_400.yaml:3: interaction 0: messages.1: prefill_not_supported: claude-opus-4-6 does not support "
