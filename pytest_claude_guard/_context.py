@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
@@ -29,7 +30,11 @@ class Endpoint:
 
 def parse_endpoint(endpoint: Any) -> Endpoint:
     """Understand ``/v1/messages``, ``/v1/messages?beta=true``, full URLs, and Bedrock/Vertex URLs."""
-    text = str(endpoint or "/v1/messages").strip()
+    return _parse_endpoint(str(endpoint or "/v1/messages").strip())
+
+
+@lru_cache(maxsize=256)
+def _parse_endpoint(text: str) -> Endpoint:
     try:
         parts = urlsplit(text)
         path = parts.path or text
@@ -95,6 +100,8 @@ class Context:
     in_batch: bool = False
     lookup: Optional[Lookup] = None
     found: List[Violation] = field(default_factory=list)
+    memo: Dict[str, Any] = field(default_factory=dict)  # per-request results shared by rules (turns, blocks)
+    raw_len: Optional[int] = None  # exact size of the body as received, when it came as bytes/str
 
     # --- headers ------------------------------------------------------------------------------------
     @property

@@ -104,8 +104,8 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
         return []
     hdrs = normalize_headers(headers)
     parsed, problem, raw_len = _parse_body(body)
-    ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry)
-    ctx.raw_len = raw_len  # type: ignore[attr-defined]
+    ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry,
+                  raw_len=raw_len)
     if problem is not None:
         ctx.found.append(problem)
         _run(ENVELOPE_RULES, ctx)  # headers are still judged

@@ -82,6 +82,7 @@ class Registry:
                     self._by_name[name] = info
         self._retired = dict(retired)
         self._retired_prefixes = retired_prefixes
+        self._suggestions: Dict[str, Optional[str]] = {}
 
     @property
     def models(self) -> Mapping[str, ModelInfo]:
@@ -101,6 +102,13 @@ class Registry:
         return Lookup("unknown", None, self._suggest(model))
 
     def _suggest(self, model: str) -> Optional[str]:
+        if model not in self._suggestions:
+            if len(self._suggestions) > 4096:
+                self._suggestions.clear()
+            self._suggestions[model] = self._closest(model)
+        return self._suggestions[model]
+
+    def _closest(self, model: str) -> Optional[str]:
         active = [n for n, i in self._by_name.items() if i.lifecycle != "retired"]
         lowered = model.strip().lower()
         for name in active:

@@ -266,3 +266,20 @@ def test_self_referencing_body_never_raises() -> None:
 def test_seed_case_files_are_readable() -> None:
     """The seeds come from files that exist (guards against moving the cases folder)."""
     assert Path(CASES / "valid").is_dir()
+
+
+RETYPES: list[Any] = [{"k": 1}, ["k"], None, 1.5, True]
+
+
+def test_every_node_retyped_never_crashes_a_rule() -> None:
+    """Each node of each seed body replaced by an object, array, null, float or bool: no rule crashes."""
+    crashes: dict[str, str] = {}
+    for seed in SEEDS:
+        for path in [p for p in _paths(seed) if p]:
+            for value in RETYPES:
+                body = copy.deepcopy(seed)
+                _parent(body, path)[path[-1]] = value
+                for v in validate_request(body, headers={"anthropic-version": "2023-06-01", "x-api-key": "k"}):
+                    if v.code == "engine_error":
+                        crashes.setdefault(v.message, f"{'.'.join(map(str, path))} = {value!r}")
+    assert not crashes, "rules crashed:\n" + "\n".join(f"  {m}  <- {where}" for m, where in crashes.items())

@@ -46,6 +46,14 @@ class Turn:
 
 
 def turns(ctx: Context) -> List[Turn]:
+    """The request's turns (computed once per request; rules must not mutate them)."""
+    cached = ctx.memo.get("turns")
+    if cached is None:
+        cached = ctx.memo["turns"] = _turns(ctx)
+    return cached  # type: ignore[no-any-return]
+
+
+def _turns(ctx: Context) -> List[Turn]:
     out: List[Turn] = []
     for i, m in ctx.iter_messages():
         role = m.get("role")
@@ -59,8 +67,19 @@ def turns(ctx: Context) -> List[Turn]:
     return out
 
 
-def iter_blocks(ctx: Context, *, nested: bool = True) -> Iterator[Tuple[Tuple[Any, ...], Dict[str, Any], str]]:
+Located = Tuple[Tuple[Any, ...], Dict[str, Any], str]
+
+
+def iter_blocks(ctx: Context, *, nested: bool = True) -> List[Located]:
     """(path parts, block, role) for every dict block in messages, including tool_result content when nested."""
+    key = "blocks_nested" if nested else "blocks"
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = list(_iter_blocks(ctx, nested))
+    return cached  # type: ignore[no-any-return]
+
+
+def _iter_blocks(ctx: Context, nested: bool) -> Iterator[Located]:
     for i, m in ctx.iter_messages():
         role = m.get("role") if isinstance(m.get("role"), str) else "?"
         content = m.get("content")

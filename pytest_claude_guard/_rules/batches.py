@@ -26,7 +26,7 @@ def custom_ids(ctx: Context) -> None:
 
 
 def size(ctx: Context) -> None:
-    raw = getattr(ctx, "raw_len", None)
+    raw = ctx.raw_len
     if isinstance(raw, int) and raw > BATCH_LIMIT:
         ctx.report("batch_too_large", "", size=raw)
 

@@ -126,7 +126,7 @@ class MediaScan:
 
 def scan(ctx: Context) -> MediaScan:
     """The request's media and text, collected once per context."""
-    cached = ctx.__dict__.get("_media_scan")
+    cached = ctx.memo.get("media_scan")
     if isinstance(cached, MediaScan):
         return cached
     out = MediaScan()
@@ -141,7 +141,7 @@ def scan(ctx: Context) -> MediaScan:
             out.texts.append(content)
         elif isinstance(content, list):
             _walk(content, ("messages", i, "content"), out, 0)
-    ctx.__dict__["_media_scan"] = out
+    ctx.memo["media_scan"] = out
     return out
 
 
@@ -345,7 +345,7 @@ def request_size(ctx: Context) -> None:
     """request_too_large: a Messages/count_tokens body over 32 MB (exact when the raw body was given)."""
     if ctx.in_batch or ctx.endpoint.platform != "anthropic":
         return
-    raw_len = getattr(ctx, "raw_len", None)
+    raw_len = ctx.raw_len
     if isinstance(raw_len, int):
         size = raw_len
     else:

@@ -94,3 +94,21 @@ def test_failing_tests_keep_their_exit_code(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*PLUGIN, "--claude-guard-cassettes", "cassettes/prefill_400.yaml")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*= claude-guard cassettes =*", "*1 failed*"])
+
+
+def test_xdist_lints_once_on_the_controller(suite: pytest.Pytester) -> None:
+    """Under pytest-xdist only the controller lints: one section, and the run still fails on errors."""
+    result = suite.runpytest_subprocess(*PLUGIN, "-n", "2", "--claude-guard-cassettes", "cassettes/prefill_400.yaml")
+    assert result.ret == 1
+    assert result.stdout.str().count("= claude-guard cassettes =") == 1
+    assert result.stdout.str().count("prefill_not_supported: claude-opus-4-6") == 1
+
+
+def test_main_plugin_loads_the_option(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading only the main plugin (``-p claude_guard``) brings --claude-guard-cassettes with it."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    result = suite.runpytest_subprocess(
+        "-p", "claude_guard", "-p", "no:cacheprovider", "--claude-guard-cassettes", "cassettes/valid.json"
+    )
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines(["*= claude-guard cassettes =*", "1 cassette(s), 2 interaction(s), *-- ok"])

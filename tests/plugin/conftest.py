@@ -133,7 +133,8 @@ class Suite:
             return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
         if subprocess:
             return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
-        return self.pytester.runpytest("-p", "no:cacheprovider", *args)
+        # in-process runs inherit our own suite's ``filterwarnings = error``: restore the default first
+        return self.pytester.runpytest("-p", "no:cacheprovider", "-W", "default", *args)
 
 
 @pytest.fixture(params=["v2", "v0"])
