@@ -56,12 +56,13 @@ def _parse_endpoint(text: str) -> Endpoint:
         if model == "count-tokens":
             return Endpoint("count_tokens", "vertex", None)
         return Endpoint("messages", "vertex", model)
+    platform = "bedrock" if "bedrock" in host else "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
     if path.endswith("/messages/count_tokens"):
-        return Endpoint("count_tokens", beta=beta)
+        return Endpoint("count_tokens", platform, beta=beta)
     if path.endswith("/messages/batches"):
-        return Endpoint("batches", beta=beta)
+        return Endpoint("batches", platform, beta=beta)
     if path.endswith("/messages"):
-        return Endpoint("messages", beta=beta)
+        return Endpoint("messages", platform, beta=beta)
     return Endpoint(None)
 
 

@@ -13,18 +13,25 @@ from ._violation import Violation
 
 __all__ = ["validate_request", "MAX_BODY_BYTES"]
 
-# Bodies beyond this are not parsed at all (the API's own limit is 32 MB, 256 MB for batches).
-MAX_BODY_BYTES = 256 * 1024 * 1024 + 1
+# Bodies beyond the API's largest limit (256 MB, Message Batches) are refused unparsed; the 32 MB limit of
+# Messages and count_tokens is judged by the media rules, which also see parsed bodies.
+MAX_BODY_BYTES = 256 * 1024 * 1024
 
 
-def _parse_body(body: Any) -> Tuple[Any, Optional[Violation], Optional[int]]:
+def _too_large(size: int, kind: Optional[str]) -> Violation:
+    if kind == "batches":
+        return make_violation("batch_too_large", "", size=size)
+    return make_violation("request_too_large", "", size=size, limit=32 * 1024 * 1024)
+
+
+def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Violation], Optional[int]]:
     """-> (parsed value, violation if unparsable, raw byte length if known)."""
     raw_len: Optional[int] = None
     if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
         raw_len = len(data)
         if raw_len > MAX_BODY_BYTES:
-            return None, make_violation("request_too_large", "", size=raw_len, limit=MAX_BODY_BYTES - 1), raw_len
+            return None, _too_large(raw_len, kind), raw_len
         try:
             body = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -33,7 +40,7 @@ def _parse_body(body: Any) -> Tuple[Any, Optional[Violation], Optional[int]]:
         if raw_len is None:
             raw_len = len(body)  # characters; exact bytes only matter near the limit
         if raw_len > MAX_BODY_BYTES:
-            return None, make_violation("request_too_large", "", size=raw_len, limit=MAX_BODY_BYTES - 1), raw_len
+            return None, _too_large(raw_len, kind), raw_len
         try:
             body = json.loads(body)
         except (ValueError, RecursionError) as exc:
@@ -62,7 +69,8 @@ def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
 
 
 def _sort_key(v: Violation, order: Dict[str, int]) -> Tuple[int, int, int]:
-    return (0 if v.severity == "error" else 1, order.get(v.code, 10_000), 0)
+    """Errors first; a 413 (the body is refused before anything is read) before the rest; then catalog order."""
+    return (0 if v.severity == "error" else 1, 0 if v.status == 413 else 1, order.get(v.code, 10_000))
 
 
 def _dedupe(found: List[Violation]) -> List[Violation]:
@@ -103,7 +111,7 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
     if ep.kind is None:
         return []
     hdrs = normalize_headers(headers)
-    parsed, problem, raw_len = _parse_body(body)
+    parsed, problem, raw_len = _parse_body(body, ep.kind)
     ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry,
                   raw_len=raw_len)
     if problem is not None:
@@ -111,6 +119,9 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
         _run(ENVELOPE_RULES, ctx)  # headers are still judged
         return _finish(ctx.found)
     _run(ENVELOPE_RULES, ctx)
+    if ep.kind == "batches" and ep.platform != "anthropic":
+        ctx.report("batch_on_platform", "", platform=ep.platform.title())  # no such endpoint: nothing else matters
+        return _finish(ctx.found)
     if ep.kind == "batches":
         _run(BATCH_RULES, ctx)
         found = list(ctx.found)

@@ -58,7 +58,7 @@ def to_api_error(violations: Sequence[Violation]) -> Dict[str, Any]:
     """
     errors = [v for v in violations if v.severity == "error"] or list(violations)
     first = errors[0]
-    message = first.api_message or f"{first.path}: {first.message}" if first.path else first.message
+    message = first.api_message or (f"{first.path}: {first.message}" if first.path else first.message)
     return {
         "type": "error",
         "error": {

@@ -32,6 +32,8 @@ __all__ = [
     "def_of",
 ]
 
+__all__ += ["schema_dir"]
+
 SCHEMA_NAMES = ("messages", "messages.beta", "count_tokens", "count_tokens.beta", "batches", "batches.beta")
 Json = Dict[str, Any]
 Check = Callable[[Any], bool]
@@ -44,12 +46,16 @@ class Tag(str):
 
 
 # --- loading ----------------------------------------------------------------------------------------------------
+def schema_dir() -> Path:
+    """Where the schemas are read from: inside the installed package (wheel), else the checkout's schemas/."""
+    packaged = Path(str(resources.files("pytest_claude_guard"))) / "schemas"
+    if (packaged / "messages.json").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
 def _read(name: str) -> str:
-    packaged = resources.files("pytest_claude_guard") / "schemas" / f"{name}.json"
-    if packaged.is_file():
-        return packaged.read_text("utf-8")
-    checkout = Path(__file__).resolve().parent.parent / "schemas" / f"{name}.json"
-    return checkout.read_text("utf-8")
+    return (schema_dir() / f"{name}.json").read_text("utf-8")
 
 
 @lru_cache(maxsize=None)

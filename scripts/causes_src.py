@@ -111,7 +111,7 @@ c("container_without_code_execution", "B", "container without a code-execution t
   api="container: Container identifier can only be provided when using the code execution tool")
 c("speed_requires_beta", "B", "speed without the fast-mode beta", "likely",
   "speed is set on {model}, which needs the fast-mode-2026-02-01 beta header",
-  "Add `anthropic-beta: fast-mode-2026-02-01` or drop speed.")
+  "Add `anthropic-beta: fast-mode-2026-02-01` or drop speed.", kind="not_checkable")
 c("user_profile_on_unsupported", "B", "user_profile_id where unsupported", "likely",
   "user_profile_id is not supported on {platform}", "Drop user_profile_id on this platform.",
   kind="not_checkable")

@@ -8,6 +8,8 @@ the plain schema rejects is a header-dependent warning.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import json
 import re
@@ -92,7 +94,26 @@ def check_shape(ctx: Context) -> None:
         return
     for finding in _direct_checks(ctx, kind):
         _emit(ctx, finding)
-    _schema_checks(ctx, kind, ctx.endpoint.platform, _schema_mapper(ctx, kind))
+    try:
+        _schema_checks(ctx, kind, ctx.endpoint.platform, _schema_mapper(ctx, kind))
+    except RecursionError:
+        # absurdly deep nesting: judge a copy cut off deep down, which yields the same shallow diagnosis
+        clipped = dataclasses.replace(ctx, body=_clip(ctx.body), memo={})
+        _schema_checks(clipped, kind, ctx.endpoint.platform, _schema_mapper(clipped, kind))
+
+
+_CLIP_DEPTH = 64
+
+
+def _clip(value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` with containers below ``_CLIP_DEPTH`` levels replaced by None."""
+    if depth >= _CLIP_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {k: _clip(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clip(v, depth + 1) for v in value]
+    return value
 
 
 def check_batch_envelope(ctx: Context) -> None:

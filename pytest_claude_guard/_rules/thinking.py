@@ -85,7 +85,9 @@ def assistant_blocks(ctx: Context) -> None:
 
 def _signature(ctx: Context, i: int, j: int, b: Any) -> None:
     kind = _kind(b)
-    field = {"thinking": "signature", "redacted_thinking": "data"}.get(kind or "")
+    if not isinstance(kind, str):
+        return
+    field = {"thinking": "signature", "redacted_thinking": "data"}.get(kind)
     if field is None or field in b:
         return
     path = ctx.path("messages", i, "content", j, kind, field)

@@ -24,7 +24,11 @@ def pairing(ctx: Context) -> None:
                 if nxt.role != "system":
                     ctx.report("tool_use_without_result", "messages", turn.indices[-1], ids=", ".join(ids))
                 continue
-            answered = {b.get("tool_use_id") for _, _, b in nxt.blocks() if isinstance(b, dict) and b.get("type") == "tool_result"}
+            answered = {
+                b["tool_use_id"]
+                for _, _, b in nxt.blocks()
+                if isinstance(b, dict) and b.get("type") == "tool_result" and isinstance(b.get("tool_use_id"), str)
+            }
             missing = [i for i in ids if i not in answered]
             if missing:
                 ctx.report("tool_use_without_result", "messages", turn.indices[-1], ids=", ".join(missing))

@@ -8,7 +8,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import anthropic  # noqa: F401 - imported once here: in-process pytester runs then do not re-import it
+import httpx2  # noqa: F401
 import pytest
+import requests  # noqa: F401
 
 INNER_CONFTEST = '''
 import asyncio
