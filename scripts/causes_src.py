@@ -1,5 +1,7 @@
+# ruff: noqa: E501  (a data table: one cause per call, long strings are the point)
 """Source of data/causes.json (run: python scripts/causes_src.py).  Order = most decisive first."""
-import json, pathlib
+import json
+import pathlib
 
 IRE = "invalid_request_error"
 C = {}

@@ -50,7 +50,7 @@ def turns(ctx: Context) -> List[Turn]:
     cached = ctx.memo.get("turns")
     if cached is None:
         cached = ctx.memo["turns"] = _turns(ctx)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _turns(ctx: Context) -> List[Turn]:
@@ -76,7 +76,7 @@ def iter_blocks(ctx: Context, *, nested: bool = True) -> List[Located]:
     cached = ctx.memo.get(key)
     if cached is None:
         cached = ctx.memo[key] = list(_iter_blocks(ctx, nested))
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _iter_blocks(ctx: Context, nested: bool) -> Iterator[Located]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 from .._context import Context
 
@@ -35,7 +35,7 @@ def model_id(ctx: Context) -> None:
     ctx.lookup = found
     where = "model" if ctx.endpoint.url_model is None else ""
     suggestion = found.suggestion
-    params = {
+    params: Dict[str, Any] = {
         "model": name,
         "suggestion_note": f" (did you mean {suggestion}?)" if suggestion else "",
         "suggestion_fix": f", e.g. {suggestion}" if suggestion else "",
@@ -62,10 +62,6 @@ def max_tokens_limit(ctx: Context) -> None:
         limit = model.max_output_batch
     if value > limit:
         ctx.report("max_tokens_above_model_limit", "max_tokens", value=value, limit=limit, model=model.display_id)
-
-
-def _opt(v: Optional[int]) -> int:
-    return v or 0
 
 
 RULES: Tuple[Callable[[Context], None], ...] = (model_id, max_tokens_limit)

@@ -48,7 +48,7 @@ def pairing(ctx: Context) -> None:
 def _results_first(ctx: Context, turn: Turn) -> None:
     """In the turn answering tool_use, tool_result blocks come before anything else."""
     seen_other = None
-    for i, j, b in turn.blocks():
+    for i, _j, b in turn.blocks():
         kind = b.get("type") if isinstance(b, dict) else None
         if kind == "tool_result":
             if seen_other is not None:

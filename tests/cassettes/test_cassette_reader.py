@@ -15,7 +15,7 @@ from pytest_claude_guard import _cassettes
 from pytest_claude_guard._cassettes import CassetteError, decode_body, expand_paths, load_cassette
 from pytest_claude_guard._cassettes_cmd import lint_paths
 
-from .conftest import CORPUS, DATA, VALID_BODY, WriteCassette, b64, gzip_bytes, interaction
+from .conftest import CORPUS, VALID_BODY, WriteCassette, b64, gzip_bytes, interaction
 
 BODY_TEXT = json.dumps(VALID_BODY)
 

@@ -11,7 +11,10 @@ from pytest_claude_guard._secrets import check_header, fingerprint, is_placehold
 from .conftest import make_canary
 
 SIG = "ab" * 32
-SIGV4 = f"AWS4-HMAC-SHA256 Credential=ASIAQEXAMPLEKEYID123/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature={SIG}"
+SIGV4 = (
+    "AWS4-HMAC-SHA256 Credential=ASIAQEXAMPLEKEYID123/20260101/us-east-1/bedrock/aws4_request, "
+    f"SignedHeaders=host;x-amz-date, Signature={SIG}"
+)
 
 
 @pytest.mark.parametrize(

@@ -155,3 +155,9 @@ def suite(pytester: pytest.Pytester, sdk_line: str, request: pytest.FixtureReque
 def suite_v2(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Suite:
     """For behaviour that does not depend on the SDK line (options, reports)."""
     return Suite(pytester, "v2", None, monkeypatch)
+
+
+@pytest.fixture
+def suite_v0(pytester: pytest.Pytester, legacy_sdk: Path, monkeypatch: pytest.MonkeyPatch) -> Suite:
+    """For what only the 0.x line has (raw httpx, respx)."""
+    return Suite(pytester, "v0", legacy_sdk, monkeypatch)

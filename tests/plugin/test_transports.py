@@ -66,10 +66,9 @@ def test_requests_library(suite_v2: Suite) -> None:
     result.stdout.fnmatch_lines(["POST http://127.0.0.1:9/v1/messages (requests): not sent*", "invalid_json (error, *"])
 
 
-def test_respx_on_legacy_httpx(suite: Suite) -> None:
+def test_respx_on_legacy_httpx(suite_v0: Suite) -> None:
     """With respx mocking httpx (0.x line), invalid SDK requests never reach the respx route."""
-    if suite.line != "v0":
-        pytest.skip("respx mocks httpx, which only the 0.x SDK line uses")
+    suite = suite_v0
     suite.write(
         """
         import anthropic, httpx, pytest, respx
