@@ -4,8 +4,20 @@ from __future__ import annotations
 from ._engine import validate_request
 from ._models import Registry, load_registry
 from ._render import render_text, to_api_error
+from ._plugin.api import ClaudeGuardWarning, assert_valid_request, check_mock
 from ._violation import Violation
 
-__all__ = ["validate_request", "Violation", "Registry", "load_registry", "render_text", "to_api_error", "__version__"]
+__all__ = [
+    "validate_request",
+    "Violation",
+    "Registry",
+    "load_registry",
+    "render_text",
+    "to_api_error",
+    "assert_valid_request",
+    "check_mock",
+    "ClaudeGuardWarning",
+    "__version__",
+]
 
 __version__ = "0.1.0"

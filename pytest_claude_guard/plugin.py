@@ -1,8 +1,9 @@
 """pytest-claude-guard's pytest plugin (entry point ``claude_guard``; ``-p no:claude_guard`` turns it off).
 
-Every Anthropic Messages request a test makes is checked before it is sent; see ``_pytest/`` for options,
+Every Anthropic Messages request a test makes is checked before it is sent; see ``_plugin/`` for options,
 state, fixtures and reports, and ``_adapters/`` for how requests are seen.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -13,14 +14,17 @@ import pytest
 
 from ._adapters import install_all
 from ._models import Registry, load_registry
-from ._pytest import options, report
-from ._pytest.api import ClaudeGuardWarning
-from ._pytest.fixtures import CAPTURE, GUARD, assert_valid_request, claude_guard
-from ._pytest.redact import redact_text
-from ._pytest.state import Capture, CapturedRequest, Guard
+from ._plugin import options, report
+from ._plugin.api import ClaudeGuardWarning
+from ._plugin.fixtures import CAPTURE, GUARD, assert_valid_request, claude_guard
+from ._plugin.redact import redact_text
+from ._plugin.state import Capture, CapturedRequest, Guard
 from ._render import render_line, render_text
 
 __all__ = ["ClaudeGuardWarning", "assert_valid_request", "claude_guard"]
+
+# cassette linting (``--claude-guard-cassettes``) is its own plugin module, loaded (and disabled) with this one
+pytest_plugins = ["pytest_claude_guard._plugin.cassettes"]
 
 _UNINSTALL = pytest.StashKey[Callable[[], None]]()
 _SETTINGS = pytest.StashKey[options.Settings]()

@@ -1,5 +1,6 @@
 """Shared test set-up.  The 0.x anthropic SDK (sends through httpx) lives in ``.legacy-sdk/`` (git-ignored),
 installed once when missing; tests reach it through a subprocess with ``PYTHONPATH`` pointing there."""
+
 from __future__ import annotations
 
 import subprocess

@@ -3,6 +3,7 @@
 ``ADAPTERS`` maps the module whose import triggers an adapter to its ``install(module, interceptor)``;
 :func:`install_all` hooks each library when it is imported (or at once if it already is).
 """
+
 from __future__ import annotations
 
 from types import MappingProxyType, ModuleType

@@ -3,6 +3,7 @@
 Adapters turn a library's request into ``(url, headers, body)`` and ask an :class:`Interceptor` whether to send
 it.  They never import pytest and never raise from a send path.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,7 @@ class Block:
 
 
 class Interceptor(Protocol):
-    """The adapters' view of the pytest layer (``_pytest.state.Guard``)."""
+    """The adapters' view of the pytest layer (``_plugin.state.Guard``)."""
 
     @property
     def active(self) -> bool: ...

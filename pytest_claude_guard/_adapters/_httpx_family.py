@@ -1,5 +1,6 @@
 """httpx and httpx2 share one API: ``Client.send`` / ``AsyncClient.send`` see every request, whatever the
 transport below (real, ``MockTransport``, respx, pytest-httpx, a vcrpy cassette)."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Install an adapter when its library is imported, not before: importing the SDK at start-up costs seconds."""
+
 from __future__ import annotations
 
 import sys
@@ -52,9 +53,7 @@ class PostImportHooks(MetaPathFinder):
         if self in sys.meta_path:
             sys.meta_path.remove(self)
 
-    def find_spec(
-        self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None
-    ) -> Optional[ModuleSpec]:
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None) -> Optional[ModuleSpec]:
         callback = self._callbacks.pop(fullname, None)
         if callback is None:
             return None

@@ -1,4 +1,5 @@
 """Replace one attribute of a class and put it back; the only place adapters mutate a library."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -15,6 +16,7 @@ def patch_attr(owner: Any, name: str, make: Callable[[Any], Any]) -> Uninstall:
     original = owner.__dict__[name]
     wrapper = make(original)
     setattr(wrapper, MARK, True)
+    wrapper.__wrapped__ = original
     setattr(owner, name, wrapper)
 
     def uninstall() -> None:

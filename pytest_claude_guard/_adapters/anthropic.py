@@ -5,6 +5,7 @@ Private SDK surface used, and only here: ``anthropic._base_client.BaseClient._bu
 retries_taken)`` and ``BaseClient._make_status_error_from_response``.  ``tests/plugin/test_sdk_hook.py``
 fails loudly when an SDK release moves them; until then the httpx/httpx2 send hooks still check SDK requests.
 """
+
 from __future__ import annotations
 
 from types import ModuleType

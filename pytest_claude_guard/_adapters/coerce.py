@@ -1,5 +1,6 @@
 """Whatever a test hands to ``assert_valid_request``: a body dict or JSON text, an httpx/httpx2 ``Request``,
 a requests ``PreparedRequest``, or a vcrpy ``Request`` (duck-typed: no library is imported here)."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Tuple

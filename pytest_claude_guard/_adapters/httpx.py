@@ -1,4 +1,5 @@
 """Raw ``httpx`` calls (and the 0.x anthropic SDK, which sends through httpx): hook ``httpx._client``."""
+
 from __future__ import annotations
 
 from types import ModuleType

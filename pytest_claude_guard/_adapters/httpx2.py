@@ -1,4 +1,5 @@
 """Raw ``httpx2`` calls (and the anthropic SDK >= 1.0, which sends through httpx2): hook ``httpx2._client``."""
+
 from __future__ import annotations
 
 from types import ModuleType

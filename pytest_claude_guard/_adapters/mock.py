@@ -1,4 +1,5 @@
 """``unittest.mock``: the calls a test recorded on a mock that replaced ``messages.create``."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple

@@ -1,5 +1,6 @@
 """Raw ``requests`` calls: ``Session.send`` sees every prepared request, above any adapter or mock
 (responses, requests-mock, vcrpy's urllib3 stubs)."""
+
 from __future__ import annotations
 
 import datetime

@@ -3,10 +3,12 @@ installed SDK would send: the SDK itself builds it against a capturing transport
 
 Public SDK surface only: ``anthropic.Anthropic``, ``DefaultHttpxClient``, ``APIConnectionError``.
 """
+
 from __future__ import annotations
 
 import json
 import sys
+import warnings
 from typing import Any, Callable, ContextManager, Dict, List, Mapping, Optional, Tuple
 
 __all__ = ["Built", "request_from_kwargs", "PLACEHOLDER_KEY"]
@@ -59,7 +61,8 @@ def request_from_kwargs(kwargs: Mapping[str, Any], endpoint: str, quiet: Callabl
     http_client = anthropic.DefaultHttpxClient(transport=lib.MockTransport(handler))
     client = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=_BASE_URL, max_retries=0, http_client=http_client)
     try:
-        with quiet():
+        with quiet(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. the SDK's DeprecationWarning for old models
             _method(client, endpoint, kwargs)(**kwargs)
     except anthropic.APIConnectionError:
         pass

@@ -9,7 +9,7 @@ import yaml
 
 from .conftest import DATA, VALID_BODY, interaction, make_canary
 
-PLUGIN = ("-p", "pytest_claude_guard._pytest.cassettes", "-p", "no:cacheprovider")
+PLUGIN = ("-p", "pytest_claude_guard._plugin.cassettes", "-p", "no:cacheprovider")
 
 
 @pytest.fixture

@@ -210,7 +210,7 @@ def test_recording_checks_requests_and_writes_a_clean_cassette(
         "-p",
         "recording",
         "-p",
-        "pytest_claude_guard._pytest.cassettes",
+        "pytest_claude_guard._plugin.cassettes",
         "-p",
         "no:cacheprovider",
         "--record-mode=once",

@@ -1,6 +1,7 @@
 """Helpers for the plugin tests: an inner suite (conftest with local transports) run by pytester on either
 SDK line: "v2" (anthropic >= 1.0 over httpx2, in-process) or "v0" (0.x over httpx, a subprocess with
 ``PYTHONPATH=.legacy-sdk``).  No test here touches the network."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Every SDK request is checked on both SDK lines, sync and async; invalid ones never reach the transport."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Raw HTTP clients, cloud clients, cassettes, threads and tasks: every path to the Messages API is checked."""
+
 from __future__ import annotations
 
 from textwrap import dedent
@@ -174,6 +175,8 @@ def test_threads_and_tasks_are_attributed_to_their_test(suite_v2: Suite) -> None
     result = suite_v2.run()
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines(
-        ["4 request(s) checked: 2 violation(s) in 2 test(s) (2 error(s), 0 warning(s))",
-         "  prefill_not_supported  error      2x  first: test_inner.py::test_thread"]
+        [
+            "4 request(s) checked: 2 violation(s) in 2 test(s) (2 error(s), 0 warning(s))",
+            "  prefill_not_supported  error      2x  first: test_inner.py::test_thread",
+        ]
     )

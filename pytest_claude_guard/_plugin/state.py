@@ -4,6 +4,7 @@ One :class:`Guard` per pytest run lives in ``config.stash``; it is the adapters'
 is attributed to the test whose context made it (asyncio tasks inherit it), else to the test running now
 (threads), else to the session.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -89,9 +90,7 @@ class Guard:
         self.checked = 0
         self._active = True
         self._lock = threading.Lock()
-        self._var: contextvars.ContextVar[Optional[Capture]] = contextvars.ContextVar(
-            f"claude_guard_{id(self)}", default=None
-        )
+        self._var: contextvars.ContextVar[Optional[Capture]] = contextvars.ContextVar(f"claude_guard_{id(self)}", default=None)
         self._quiet: contextvars.ContextVar[bool] = contextvars.ContextVar(f"claude_guard_quiet_{id(self)}", default=False)
         self._current: Optional[Capture] = None
         self.session = Capture(SESSION_ID, settings)

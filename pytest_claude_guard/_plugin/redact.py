@@ -1,4 +1,5 @@
 """Secrets never leave the process: API keys, ``Authorization`` and AWS signature headers are masked."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Fixtures: ``claude_guard`` (this test's requests, ``expect``, ``check_mock``) and ``assert_valid_request``."""
+
 from __future__ import annotations
 
 import contextlib
@@ -55,6 +56,7 @@ class ClaudeGuardHandle:
 
     def check_mock(self, mock: Any, *, endpoint: str = "/v1/messages") -> None:
         """Validate the calls recorded on a mock that replaced ``messages.create``."""
+        __tracebackhide__ = True
         settings = self._capture.settings
         api.check_mock(
             mock,

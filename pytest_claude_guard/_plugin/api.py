@@ -2,6 +2,7 @@
 
 Usable without the fixtures (built-in registry, nothing ignored); the fixtures bind the run's settings.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,9 +40,7 @@ def find_violations(
     if request is _NO_REQUEST:
         if not sdk_kwargs:
             raise TypeError("pass a request body, an HTTP request object, or SDK keyword arguments")
-        url, built_headers, body = request_from_kwargs(
-            sdk_kwargs, endpoint or "/v1/messages", quiet or contextlib.nullcontext
-        )
+        url, built_headers, body = request_from_kwargs(sdk_kwargs, endpoint or "/v1/messages", quiet or contextlib.nullcontext)
         hdrs: Any = headers if headers is not None else built_headers
     elif sdk_kwargs:
         raise TypeError(f"unexpected keyword arguments with a request: {', '.join(sorted(sdk_kwargs))}")
@@ -73,9 +72,8 @@ def assert_valid_request(
     **sdk_kwargs: Any,
 ) -> None:
     """Raise ``AssertionError`` with the rendered violations if the API would reject the request."""
-    found = find_violations(
-        request, headers=headers, endpoint=endpoint, registry=registry, ignore=ignore, quiet=quiet, **sdk_kwargs
-    )
+    __tracebackhide__ = True
+    found = find_violations(request, headers=headers, endpoint=endpoint, registry=registry, ignore=ignore, quiet=quiet, **sdk_kwargs)
     failing = _failing(found, fail_on)
     if failing:
         text = render_text(failing, header="claude-guard: the Anthropic API would reject this request:")
@@ -93,6 +91,7 @@ def check_mock(
 ) -> None:
     """Validate every call recorded on a mock of ``messages.create`` (or ``count_tokens``/``batches.create``
     with ``endpoint=``); raise ``AssertionError`` naming each call the API would reject."""
+    __tracebackhide__ = True
     problems = []
     for index, kwargs in recorded_calls(mock):
         found = find_violations(endpoint=endpoint, registry=registry, ignore=ignore, quiet=quiet, **kwargs)

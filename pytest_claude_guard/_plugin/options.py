@@ -4,6 +4,7 @@
 (ini, then every ``claude_guard`` marker on the test, its class and module).  Any bad value is a
 ``pytest.UsageError`` at start-up (markers: at collection), naming where it came from.
 """
+
 from __future__ import annotations
 
 import re
@@ -84,8 +85,7 @@ def _codes(values: Iterable[Any], where: str) -> FrozenSet[str]:
         for code in filter(None, re.split(r"[\s,]+", raw)):
             if code not in known:
                 raise pytest.UsageError(
-                    f"claude-guard: {where}: unknown cause code {code!r} in ignore "
-                    f"(codes are listed in the README's cause catalog)"
+                    f"claude-guard: {where}: unknown cause code {code!r} in ignore (codes are listed in the README's cause catalog)"
                 )
             out.add(code)
     return frozenset(out)
@@ -119,9 +119,7 @@ def for_item(base: Settings, markers: Sequence[pytest.Mark], nodeid: str) -> Set
             raise pytest.UsageError(f"claude-guard: {where}: takes keyword arguments only ({', '.join(MARKER_KEYS)})")
         unknown = sorted(set(mark.kwargs) - set(MARKER_KEYS))
         if unknown:
-            raise pytest.UsageError(
-                f"claude-guard: {where}: unknown argument {unknown[0]!r} (expected {', '.join(MARKER_KEYS)})"
-            )
+            raise pytest.UsageError(f"claude-guard: {where}: unknown argument {unknown[0]!r} (expected {', '.join(MARKER_KEYS)})")
         if "mode" in mark.kwargs and mode is None:
             mode = _choice(mark.kwargs["mode"], MODES, "mode", where)
         if "fail_on" in mark.kwargs and fail_on is None:

@@ -1,4 +1,5 @@
 """The run's report: the terminal summary section, the JSON file, and the xdist worker payload."""
+
 from __future__ import annotations
 
 import json

@@ -1,0 +1,89 @@
+"""Plugin overhead: a generated 500-test suite, each test making one valid SDK call through a local
+MockTransport, run with the plugin on and off (alternating, best of N) in one invocation.
+
+    .venv/bin/python benchmarks/bench_plugin.py [--tests 500] [--rounds 7]
+
+Prints both wall times and the ratio; the target is <= 1.05.  Not a timed test; no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import List
+
+CONFTEST = """
+import sys
+import anthropic
+import pytest
+
+_base = next(c for c in anthropic.DefaultHttpxClient.__mro__ if c.__name__ == "Client")
+http = sys.modules[_base.__module__.split(".")[0]]
+MESSAGE = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-opus-4-6",
+           "content": [{"type": "text", "text": "hi"}], "stop_reason": "end_turn", "stop_sequence": None,
+           "usage": {"input_tokens": 1, "output_tokens": 1}}
+
+
+@pytest.fixture(scope="session")
+def client():
+    transport = http.MockTransport(lambda request: http.Response(200, json=MESSAGE))
+    return anthropic.Anthropic(api_key="bench-key", base_url="http://127.0.0.1:9",
+                               http_client=http.Client(transport=transport))
+"""
+
+TEST = """
+import pytest
+
+@pytest.mark.parametrize("i", range({n}))
+def test_call(client, i):
+    message = client.messages.create(
+        model="claude-opus-4-6",
+        max_tokens=64,
+        system="You are terse.",
+        messages=[{{"role": "user", "content": f"Question {{i}}"}}],
+    )
+    assert message.content[0].text == "hi"
+"""
+
+
+def _run(folder: Path, plugin_on: bool) -> float:
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(folder)]
+    if not plugin_on:
+        args[4:4] = ["-p", "no:claude_guard"]
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=folder, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark suite failed (plugin {'on' if plugin_on else 'off'}):\n{done.stdout}\n{done.stderr}")
+    if plugin_on and "request(s) checked, no violations" not in done.stdout:
+        raise SystemExit("the plugin did not check the benchmark's requests:\n" + done.stdout)
+    return elapsed
+
+
+def main(argv: "List[str] | None" = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tests", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="claude-guard-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        (folder / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        (folder / "test_bench.py").write_text(TEST.format(n=args.tests), encoding="utf-8")
+        on: List[float] = []
+        off: List[float] = []
+        for _ in range(args.rounds):
+            off.append(_run(folder, plugin_on=False))
+            on.append(_run(folder, plugin_on=True))
+    best_on, best_off = min(on), min(off)
+    print(f"{args.tests} tests, best of {args.rounds}: plugin off {best_off:.2f}s, plugin on {best_on:.2f}s")
+    print(f"ratio on/off: {best_on / best_off:.3f} (target <= 1.05)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
