@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-from jsonschema import Draft202012Validator, ValidationError, _keywords, validators
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 __all__ = [
     "SCHEMA_NAMES",
@@ -30,9 +30,8 @@ __all__ = [
     "iter_errors",
     "json_types",
     "def_of",
+    "schema_dir",
 ]
-
-__all__ += ["schema_dir"]
 
 SCHEMA_NAMES = ("messages", "messages.beta", "count_tokens", "count_tokens.beta", "batches", "batches.beta")
 Json = Dict[str, Any]
@@ -169,7 +168,7 @@ def _make_class(schema: Json, compiler: "_Compiler") -> Any:
             if target is not None:
                 yield from _mark(validator.descend(instance, target), name)
                 return
-        fallback: Callable[..., Any] = _keywords.ref  # remote refs: the generator never emits them
+        fallback: Callable[..., Any] = Draft202012Validator.VALIDATORS["$ref"]  # remote refs: never emitted
         yield from fallback(validator, value, instance, node) or ()
 
     def discriminator(validator: Any, disc: Json, instance: Any, node: Json) -> Iterator[ValidationError]:
