@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Tuple
 
 from .._context import Context
-from ._walk import Turn, blocks_of, is_server_tool_block, turns
+from ._walk import Turn, blocks_of, is_server_tool_block, iter_blocks, turns
 
 MAX_MESSAGES = 100_000
 
@@ -144,17 +144,11 @@ def version_2026_content(ctx: Context) -> None:
     """API version 2026-10-21: no document blocks in assistant turns, no citations on user text."""
     if ctx.api_version != "2026-10-21":
         return
-    for i, m in ctx.iter_messages():
-        content = m.get("content")
-        if not isinstance(content, list):
-            continue
-        for j, b in enumerate(content):
-            if not isinstance(b, dict):
-                continue
-            if m.get("role") == "assistant" and b.get("type") == "document":
-                ctx.report("document_in_assistant", "messages", i, "content", j)
-            if m.get("role") == "user" and b.get("type") == "text" and b.get("citations"):
-                ctx.report("citations_on_user_text", "messages", i, "content", j, "citations")
+    for parts, b, role in iter_blocks(ctx, nested=False):
+        if role == "assistant" and b.get("type") == "document":
+            ctx.report("document_in_assistant", *parts)
+        if role == "user" and b.get("type") == "text" and b.get("citations"):
+            ctx.report("citations_on_user_text", *parts, "citations")
 
 
 RULES: Tuple[Callable[[Context], None], ...] = (
