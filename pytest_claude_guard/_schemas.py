@@ -16,9 +16,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-from jsonschema import Draft202012Validator, ValidationError, validators
+if TYPE_CHECKING:  # jsonschema is imported on the first invalid body only (the fast path needs none of it)
+    from jsonschema import ValidationError
 
 __all__ = [
     "SCHEMA_NAMES",
@@ -151,6 +152,8 @@ def _mark(errors: Iterator[ValidationError], name: str) -> Iterator[ValidationEr
 
 
 def _make_class(schema: Json, compiler: "_Compiler") -> Any:
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
     defs = _defs(schema)
     fast = compiler.check_for
     branch_cache: Dict[int, FrozenSet[str]] = {}

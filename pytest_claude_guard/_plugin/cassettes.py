@@ -6,15 +6,16 @@ Loaded by the main plugin through ``pytest_plugins``; on xdist only the controll
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 import pytest
 
-from .._cassettes_cmd import LintResult, lint_paths, render_line_for
+if TYPE_CHECKING:  # the linter is imported only when the option is used (start-up cost)
+    from .._cassettes_cmd import LintResult
 
 __all__ = ["pytest_addoption", "pytest_sessionfinish", "pytest_terminal_summary"]
 
-RESULT_KEY = pytest.StashKey[Optional[LintResult]]()
+RESULT_KEY = pytest.StashKey[Optional["LintResult"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,6 +47,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     paths = config.getoption("claude_guard_cassettes", default=None) or []
     if not paths or hasattr(config, "workerinput"):
         return
+    from .._cassettes_cmd import lint_paths
+
     result = lint_paths(paths, ignore=_ignored(config))
     config.stash[RESULT_KEY] = result
     if result.exit_code and session.exitstatus == pytest.ExitCode.OK:
@@ -56,6 +59,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     result = config.stash.get(RESULT_KEY, None)
     if result is None:
         return
+    from .._cassettes_cmd import render_line_for
+
     tr = terminalreporter
     tr.write_sep("=", "claude-guard cassettes", red=bool(result.exit_code), green=not result.exit_code)
     for arg in result.missing:

@@ -15,10 +15,10 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import SchemaError
+if TYPE_CHECKING:  # imported on use: valid requests never need jsonschema (start-up cost)
+    from jsonschema import ValidationError
 
 from .. import _schemas as S
 from .._context import Context
@@ -137,7 +137,7 @@ def _beta_mode(ctx: Context) -> str:
     return "beta" if betas else "plain"
 
 
-Mapper = Callable[[Context, ValidationError], List[Finding]]
+Mapper = Callable[[Context, "ValidationError"], List[Finding]]
 
 
 def _schema_checks(ctx: Context, kind: str, platform: str, mapper: Mapper) -> None:
@@ -266,6 +266,9 @@ def _input_schema_problem(schema: Any) -> Optional[str]:
 
 @lru_cache(maxsize=1024)
 def _meta_problem(schema_json: str) -> Optional[str]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(json.loads(schema_json))
     except SchemaError as exc:
