@@ -27,3 +27,4 @@ def legacy_sdk() -> Path:
             check=True,
         )
     return LEGACY_SDK
+

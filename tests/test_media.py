@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
+from media_support import media_builders
+
 import textwrap
-from pathlib import Path
-from types import ModuleType
 from typing import Optional, Tuple
 
 import pytest
@@ -24,16 +23,7 @@ from pytest_claude_guard._media import (
 )
 
 
-def _load_builders() -> ModuleType:
-    path = Path(__file__).parent / "fixtures" / "media" / "build.py"
-    spec = importlib.util.spec_from_file_location("media_fixture_builders", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-B = _load_builders()
+B = media_builders()
 
 
 @pytest.mark.parametrize(

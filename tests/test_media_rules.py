@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
+from media_support import media_builders
+
 import random
 import string
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -18,16 +17,7 @@ from pytest_claude_guard._rules import media
 from pytest_claude_guard._violation import Violation
 
 
-def _load_builders() -> ModuleType:
-    path = Path(__file__).parent / "fixtures" / "media" / "build.py"
-    spec = importlib.util.spec_from_file_location("media_fixture_builders", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-B = _load_builders()
+B = media_builders()
 
 HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "placeholder"}
 MEDIA_CODES = {
