@@ -122,6 +122,12 @@ class Context:
     @property
     def betas(self) -> Optional[FrozenSet[str]]:
         """Beta flags from ``anthropic-beta`` (and Bedrock's body ``anthropic_beta``); None = unknown."""
+        if "betas" not in self.memo:  # read by several rules per request: parse the header once
+            self.memo["betas"] = self._parse_betas()
+        betas: Optional[FrozenSet[str]] = self.memo["betas"]
+        return betas
+
+    def _parse_betas(self) -> Optional[FrozenSet[str]]:
         values: List[str] = []
         body_beta = self.body.get("anthropic_beta") if self.endpoint.platform != "anthropic" else None
         if isinstance(body_beta, list):
