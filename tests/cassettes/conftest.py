@@ -18,7 +18,7 @@ import yaml
 from pytest_claude_guard import _cassettes_cmd
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cassettes"
+CORPUS = ("corpus", "cassettes")  # under ../shared: use tests.conftest.shared_path(*CORPUS)
 
 VALID_BODY = {
     "model": "claude-opus-4-6",

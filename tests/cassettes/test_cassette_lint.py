@@ -12,6 +12,8 @@ from pytest_claude_guard._cassettes import Interaction
 from pytest_claude_guard._cassettes_cmd import PLACEHOLDER_KEY, _headers_for, lint_paths
 from pytest_claude_guard._recorded_errors import expected_codes
 
+from shared_support import shared_path
+
 from .conftest import (
     CORPUS,
     DATA,
@@ -75,7 +77,7 @@ def test_json_output(lint: Lint) -> None:
 
 def test_real_corpus_recorded_400_and_no_false_alarm() -> None:
     """The real recorded 400 gets the right cause beside the API's message; accepted requests raise no alarm."""
-    result = lint_paths([str(CORPUS)])
+    result = lint_paths([str(shared_path(*CORPUS))])
     assert (result.files, result.interactions, result.requests, result.secrets) == (16, 22, 22, 0)
     recorded = [f for f in result.findings if f.code == "recorded_error"]
     assert [(Path(f.file).name, f.line, f.interaction, f.severity, f.message) for f in recorded] == [

@@ -15,6 +15,8 @@ from pytest_claude_guard import _cassettes
 from pytest_claude_guard._cassettes import CassetteError, decode_body, expand_paths, load_cassette
 from pytest_claude_guard._cassettes_cmd import lint_paths
 
+from shared_support import shared_path
+
 from .conftest import CORPUS, VALID_BODY, WriteCassette, b64, gzip_bytes, interaction
 
 BODY_TEXT = json.dumps(VALID_BODY)
@@ -136,7 +138,7 @@ def test_ruby_vcr_layout(tmp_path: Path) -> None:
 
 def test_real_corpus_cassettes_all_read() -> None:
     """The 16 real cassettes load: 22 interactions, JSON request bodies, gzip responses decoded."""
-    files, missing = expand_paths([str(CORPUS)])
+    files, missing = expand_paths([str(shared_path(*CORPUS))])
     assert (len(files), missing) == (16, [])
     interactions = [it for f in files for it in load_cassette(f).interactions]
     assert len(interactions) == 22
