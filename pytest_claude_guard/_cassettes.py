@@ -1,7 +1,10 @@
 """Reading recorded cassettes: vcrpy YAML and JSON (and Ruby VCR's layout), with the line of every part.
 
-Bodies come back as text whatever the recorder stored: ``str``, ``bytes`` (``!!binary``), base64, gzip or
-deflate.  A file that cannot be read raises `CassetteError` with a one-line reason; nothing else escapes.
+Bodies come back as text whatever the recorder stored, all through `decode_body`: ``str``, ``bytes``
+(``!!binary``), base64, gzip or deflate, ``{"string": ...}`` / ``{"base64_string": ...}`` wrappers, and the
+parsed bodies of custom serializers (``parsed_body:`` beside or instead of ``body:``, ``body: {type: json,
+content: ...}``, ``{json: ...}``, ``{content: ...}``, or the JSON mapping itself), which are re-encoded as
+JSON.  A file that cannot be read raises `CassetteError` with a one-line reason; nothing else escapes.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import datetime
 import glob
 import io
 import json
@@ -27,6 +31,8 @@ __all__ = [
     "load_cassette",
     "expand_paths",
     "decode_body",
+    "recorded_body",
+    "BODY_KEYS",
     "MAX_CASSETTE_BYTES",
     "CASSETTE_SUFFIXES",
 ]
@@ -36,6 +42,15 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 _B64 = re.compile(r"[A-Za-z0-9+/=\s]+")
 _GZIP_MAGIC = b"\x1f\x8b"
+# Where recorders keep a request's or response's body, in order of preference: vcrpy's ``body``, then the
+# parsed copies custom serializers write (pydantic-ai's ``parsed_body``, ``json``, ...).
+BODY_KEYS = ("body", "parsed_body", "json", "body_json", "content")
+# A mapping made only of these keys wraps a body; any other mapping is a parsed JSON body itself.
+_WRAPPER_KEYS = frozenset(
+    {"string", "base64_string", "json", "content", "parsed", "type", "encoding", "compression"}
+)
+_WRAPPER_PAYLOADS = ("string", "base64_string", "json", "parsed", "content")
+_WRAPPER_TYPES = frozenset({"json", "text", "string", "binary", "base64", "bytes", "none"})
 
 
 class CassetteError(Exception):
@@ -133,27 +148,84 @@ def _maybe_base64(text: str) -> Optional[bytes]:
 
 
 def decode_body(value: Any, encoding: Optional[str] = None) -> Tuple[Optional[str], Optional[str]]:
-    """A recorded body as text -> (text or None, problem or None).  ``encoding``: the Content-Encoding."""
+    """A recorded body as text -> (text or None, problem or None).  ``encoding``: the Content-Encoding.
+
+    The one place a recorded body is decoded, whatever the recorder stored (see the module docstring).
+    """
     try:
         return _decode(value, (encoding or "").strip().lower()), None
-    except (ValueError, zlib.error, UnicodeDecodeError, TypeError, OSError) as exc:
+    except (ValueError, zlib.error, UnicodeDecodeError, TypeError, OSError, RecursionError) as exc:
         return None, str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for what a YAML loader may have built inside a parsed body (dates, ``!!binary``, sets)."""
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"a parsed body holding a {type(value).__name__}")
+
+
+def _dump(parsed: Any) -> str:
+    """A body a serializer stored parsed, back to JSON text."""
+    return json.dumps(parsed, ensure_ascii=False, default=_json_default)
+
+
+def _is_wrapper(value: Dict[Any, Any]) -> bool:
+    keys = set(value)
+    kind = str(value.get("type") or "json").lower()
+    if not keys <= _WRAPPER_KEYS or kind not in _WRAPPER_TYPES:
+        return False  # e.g. a parsed Messages response: {"type": "message", "content": [...], "id": ...}
+    return kind == "none" or any(k in value for k in _WRAPPER_PAYLOADS)
+
+
+def _unwrap(value: Dict[Any, Any], encoding: str) -> Optional[str]:
+    """``{"string"}`` (vcrpy responses), ``{"base64_string"}`` (Ruby VCR, betamax), ``{"type", "content"}``
+    (typed bodies: json | text | binary | base64 | none), ``{"json"}`` / ``{"parsed"}`` / ``{"content"}``."""
+    kind = str(value.get("type") or "").lower()
+    encoding = str(value.get("compression") or encoding).strip().lower()
+    if "base64_string" in value:
+        return _decode(_b64decode(value["base64_string"]), encoding)
+    if "string" in value:
+        return _decode(value["string"], encoding)
+    payload = next((value[k] for k in ("json", "parsed", "content") if k in value), None)
+    if kind == "none" or payload is None:
+        return None
+    if kind in ("binary", "base64", "bytes") and isinstance(payload, str):
+        return _decode(_b64decode(payload), encoding)
+    if kind == "json" and isinstance(payload, str):
+        return payload  # the JSON text itself
+    return _decode(payload, encoding)
+
+
+def _b64decode(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    try:
+        return base64.b64decode("".join(str(value).split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("a base64 body that is not valid base64") from None
 
 
 def _decode(value: Any, encoding: str) -> Optional[str]:
     if value is None:
         return None
-    if isinstance(
-        value, dict
-    ):  # vcrpy responses {"string": ...}; Ruby VCR {"encoding", "string"|"base64_string"}
-        if "base64_string" in value:
-            return _decode(base64.b64decode("".join(str(value["base64_string"]).split())), encoding)
-        return _decode(value.get("string"), encoding)
+    if isinstance(value, dict):
+        return _unwrap(value, encoding) if _is_wrapper(value) else _dump(value)
     if isinstance(value, io.BytesIO):
         value = value.getvalue()
-    elif isinstance(value, (list, tuple, Iterator)):  # an iterator body recorded as a list of chunks
+    elif isinstance(value, (list, tuple, Iterator)):
         parts = list(value)
-        value = b"".join(p if isinstance(p, bytes) else str(p).encode("utf-8") for p in parts)
+        if not all(isinstance(p, (bytes, bytearray, str)) for p in parts):
+            return _dump(parts)  # a parsed JSON array
+        # an iterator body recorded as a list of chunks
+        value = b"".join(bytes(p) if isinstance(p, (bytes, bytearray)) else str(p).encode("utf-8") for p in parts)
     if isinstance(value, str):
         if value.startswith("\x1f\x8b"):
             return _decode(value.encode("latin-1"), encoding)
@@ -176,6 +248,24 @@ def _decode(value: Any, encoding: str) -> Optional[str]:
     if isinstance(value, (int, float, bool)):
         return json.dumps(value)
     raise TypeError(f"a body of type {type(value).__name__}")
+
+
+def recorded_body(part: Dict[Any, Any]) -> Tuple[Any, str]:
+    """The stored body of a recorded request or response mapping -> (value, the key it was under).
+
+    ``body`` first, then the parsed copies of custom serializers (`BODY_KEYS`); an empty ``body`` gives way
+    to a parsed copy.
+    """
+    fallback: Tuple[Any, str] = (part.get("body"), "body")
+    for key in BODY_KEYS:
+        value = part.get(key)
+        if value is None:
+            continue
+        if value in ("", b"") or value == {"string": ""}:
+            fallback = fallback if fallback[0] is not None else (value, key)
+            continue
+        return value, key
+    return fallback
 
 
 # --- parsing with line numbers ----------------------------------------------------------------------------
@@ -342,10 +432,11 @@ def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Intera
     resp = resp if isinstance(resp, dict) else {}
     req_headers = _headers(req.get("headers"))
     enc = next((v for k, v in req_headers if k.lower() == "content-encoding"), None)
-    body, problem = decode_body(req.get("body"), enc)
+    stored, body_key = recorded_body(req)
+    body, problem = decode_body(stored, enc)
     resp_headers = _headers(resp.get("headers"))
     resp_enc = next((v for k, v in resp_headers if k.lower() == "content-encoding"), None)
-    resp_body, _ = decode_body(resp.get("body"), resp_enc)
+    resp_body, _ = decode_body(recorded_body(resp)[0], resp_enc)
     header_lines = {
         str(k[-1]).lower(): line
         for k, line in lines.items()
@@ -359,8 +450,8 @@ def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Intera
         request_headers=req_headers,
         request_body=body,
         request_body_problem=problem,
-        request_body_line=lines.get(p + ("request", "body"), 0),
-        status=_status(resp.get("status")),
+        request_body_line=lines.get(p + ("request", body_key), 0),
+        status=_status(resp.get("status", resp.get("status_code"))),
         response_headers=resp_headers,
         response_body=resp_body,
         header_lines=header_lines,

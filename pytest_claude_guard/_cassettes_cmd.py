@@ -23,8 +23,10 @@ from ._secrets import check_header, redact, scan_text
 from ._violation import Violation
 
 __all__ = [
+    "Counts",
     "Finding",
     "LintResult",
+    "count",
     "lint_paths",
     "lint_cassette",
     "expected_codes",
@@ -105,6 +107,54 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The totals both outputs print.  Every finding counts once: a secret, else by its severity."""
+
+    files: int
+    interactions: int
+    requests: int  # Messages requests validated
+    errors: int  # error-severity findings other than secrets
+    warnings: int
+    notes: int
+    secrets: int
+
+    def to_dict(self) -> Dict[str, int]:
+        return {
+            "files": self.files,
+            "interactions": self.interactions,
+            "requests": self.requests,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "notes": self.notes,
+            "secrets": self.secrets,
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} cassette(s), {self.interactions} interaction(s), "
+            f"{self.requests} Messages request(s): {self.errors} error(s), {self.warnings} warning(s), "
+            f"{self.notes} note(s), {self.secrets} secret(s)"
+        )
+
+
+def count(result: LintResult) -> Counts:
+    """The one place findings are counted, for the text summary, ``--format json`` and the pytest section."""
+    tally = {"error": 0, "warning": 0, "note": 0, "secret": 0}
+    for f in result.findings:
+        kind = "secret" if f.code == "secret_in_cassette" else f.severity
+        tally[kind if kind in tally else "note"] += 1
+    return Counts(
+        files=result.files,
+        interactions=result.interactions,
+        requests=result.requests,
+        errors=tally["error"],
+        warnings=tally["warning"],
+        notes=tally["note"],
+        secrets=tally["secret"],
+    )
+
+
 @dataclass
 class LintResult:
     findings: List[Finding] = field(default_factory=list)
@@ -113,28 +163,29 @@ class LintResult:
     requests: int = 0  # Messages requests validated
     missing: List[str] = field(default_factory=list)  # arguments that matched no file
 
+    def counts(self) -> Counts:
+        return count(self)
+
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        """Error-severity findings other than secrets (see `secrets`)."""
+        return self.counts().errors
 
     @property
     def secrets(self) -> int:
-        return sum(1 for f in self.findings if f.code == "secret_in_cassette")
+        return self.counts().secrets
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return self.counts().warnings
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.errors else 0
+        c = self.counts()
+        return 1 if c.errors or c.secrets else 0
 
     def summary(self) -> str:
-        return (
-            f"{self.files} cassette(s), {self.interactions} interaction(s), "
-            f"{self.requests} Messages request(s): "
-            f"{self.errors - self.secrets} error(s), {self.warnings} warning(s), {self.secrets} secret(s)"
-        )
+        return self.counts().summary()
 
 
 def _shorten(text: str) -> str:
@@ -381,15 +432,10 @@ def render_lines(result: LintResult) -> List[str]:
 
 
 def render_json(result: LintResult) -> Dict[str, Any]:
-    return {
-        "files": result.files,
-        "interactions": result.interactions,
-        "requests": result.requests,
-        "errors": result.errors,
-        "warnings": result.warnings,
-        "secrets": result.secrets,
-        "findings": [f.to_dict() for f in result.findings],
-    }
+    """The counts (the same `Counts` as the text summary) and every finding."""
+    out: Dict[str, Any] = dict(result.counts().to_dict())
+    out["findings"] = [f.to_dict() for f in result.findings]
+    return out
 
 
 # --- command line -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable, Dict, Optional, Tuple
 
@@ -49,7 +50,7 @@ def test_golden_text_output(lint: Lint, monkeypatch: pytest.MonkeyPatch) -> None
         "a final assistant message (prefill)",
         f'data/prefill_400.yaml:3: interaction 0: recorded_error [note]: the API answered HTTP 400 invalid_request_error: "{PREFILL_API}"; '
         "our diagnosis agrees (prefill_not_supported)",
-        "5 cassette(s), 5 interaction(s), 4 Messages request(s): 1 error(s), 2 warning(s), 0 secret(s)",
+        "5 cassette(s), 5 interaction(s), 4 Messages request(s): 1 error(s), 2 warning(s), 2 note(s), 0 secret(s)",
     ]
 
 
@@ -376,4 +377,76 @@ def test_cli_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
     from pytest_claude_guard._cli import main
 
     assert main(["lint-cassettes", str(DATA / "valid.json")]) == 0
-    assert capsys.readouterr().out.endswith("2 Messages request(s): 0 error(s), 0 warning(s), 0 secret(s)\n")
+    assert capsys.readouterr().out.endswith("2 Messages request(s): 0 error(s), 0 warning(s), 0 note(s), 0 secret(s)\n")
+
+
+SUMMARY = re.compile(
+    r"(?P<files>\d+) cassette\(s\), (?P<interactions>\d+) interaction\(s\), (?P<requests>\d+) Messages request\(s\): "
+    r"(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\), (?P<notes>\d+) note\(s\), (?P<secrets>\d+) secret\(s\)"
+)
+COUNT_KEYS = ("files", "interactions", "requests", "errors", "warnings", "notes", "secrets")
+
+
+def _counts_folder(root: Path, write_cassette: WriteCassette) -> Path:
+    """Cassettes with several findings per interaction, recorded 400s, secrets, and unreadable/foreign files."""
+    several = {**PREFILL_BODY, "temperature": 0.5, "top_p": 0.9}  # two errors in one request
+    headers = {"anthropic-version": ["2023-06-01"], "x-api-key": [make_canary()]}
+    write_cassette(
+        [
+            interaction(several, headers=headers, status=400, response=api_error(PREFILL_API)),  # agrees
+            interaction(
+                {**VALID_BODY, "model": "claude-opus-4-7-typo"},  # a warning, and a recorded 400 we missed
+                status=400,
+                response=api_error("messages: text content blocks must be non-empty"),
+            ),
+            interaction({**PREFILL_BODY, "metadata": {"user_id": make_canary()}}, status=200),  # accepted
+        ],
+        "counts/several.yaml",
+    )
+    parsed = interaction(status=400, response=api_error("messages: text content blocks must be non-empty"))
+    del parsed["request"]["body"]
+    parsed["request"]["parsed_body"] = PREFILL_BODY  # pydantic-ai's layout; the recorded message differs
+    write_cassette([parsed], "counts/parsed.json")
+    for name in ("broken.yaml", "foreign.yaml"):
+        (root / "counts" / name).write_text((DATA / name).read_text())
+    return root / "counts"
+
+
+def test_text_json_and_pytest_counts_agree(
+    lint: Lint, write_cassette: WriteCassette, tmp_path: Path, pytester: pytest.Pytester
+) -> None:
+    """The text summary, --format json and the pytest section print the same counts, all from `count`; every
+    finding is counted once (secrets apart from errors: the outputs used to say 2 errors vs 4)."""
+    folder = _counts_folder(tmp_path, write_cassette)
+    code, out, _ = lint(str(folder))
+    jcode, jout, _ = lint(str(folder), "--format", "json")
+    match = SUMMARY.fullmatch(out.splitlines()[-1])
+    assert match is not None, out
+    text = {k: int(v) for k, v in match.groupdict().items()}
+    data = json.loads(jout)
+    from_json = {k: data[k] for k in COUNT_KEYS}
+    findings = data["findings"]
+    tally = {
+        "errors": sum(f["severity"] == "error" and f["code"] != "secret_in_cassette" for f in findings),
+        "warnings": sum(f["severity"] == "warning" for f in findings),
+        "notes": sum(f["severity"] == "note" for f in findings),
+        "secrets": sum(f["code"] == "secret_in_cassette" for f in findings),
+    }
+    pytester.makepyfile("def test_ok():\n    pass\n")
+    section = pytester.runpytest(
+        "-p", "pytest_claude_guard._plugin.cassettes", "-p", "no:cacheprovider", "--claude-guard-cassettes", str(folder)
+    )
+    line = next(ln for ln in section.outlines if SUMMARY.match(ln))
+    in_pytest = {k: int(v) for k, v in SUMMARY.match(line).groupdict().items()}  # type: ignore[union-attr]
+    assert text == from_json == in_pytest
+    assert {k: text[k] for k in tally} == tally and sum(tally.values()) == len(findings)
+    assert text == {
+        "files": 4,
+        "interactions": 5,
+        "requests": 4,
+        "errors": 4,  # two in several.yaml's interaction 0, one in its interaction 2, one in parsed.json
+        "warnings": 4,  # broken.yaml, the unknown model, the missed and the differing recorded 400s
+        "notes": 3,  # foreign.yaml, the agreeing recorded 400, the accepted request
+        "secrets": 2,
+    }
+    assert (code, jcode, section.ret) == (1, 1, 1)

@@ -30,7 +30,7 @@ def test_errors_fail_the_run_and_are_summarised(suite: pytest.Pytester) -> None:
             "cassettes/prefill_400.yaml:3: interaction 0: messages.1: prefill_not_supported: *",
             "cassettes/prefill_400.yaml:3: interaction 0: recorded_error [[]note]: the API answered HTTP 400 *"
             "our diagnosis agrees (prefill_not_supported)",
-            "1 cassette(s), 2 interaction(s), 2 Messages request(s): 1 error(s), 0 warning(s), 0 secret(s)"
+            "1 cassette(s), 2 interaction(s), 2 Messages request(s): 1 error(s), 0 warning(s), 1 note(s), 0 secret(s)"
             " -- FAILED: error findings or secrets in cassettes",
             "*1 passed*",
         ]
@@ -56,7 +56,7 @@ def test_clean_cassettes_pass(suite: pytest.Pytester) -> None:
             "cassettes/missing: no cassette found (nothing recorded yet?)",
             "cassettes/foreign.yaml: cassette_foreign [[]note]: *",
             "cassettes/broken.yaml:5: cassette_unreadable [[]warning]: invalid YAML *",
-            "3 cassette(s), 3 interaction(s), 2 Messages request(s): 0 error(s), 1 warning(s), 0 secret(s) -- ok",
+            "3 cassette(s), 3 interaction(s), 2 Messages request(s): 0 error(s), 1 warning(s), 1 note(s), 0 secret(s) -- ok",
         ]
     )
 
