@@ -77,7 +77,8 @@ def test_committed_schemas_match_the_installed_sdk() -> None:
         old = gen.render(_content(committed[name])).splitlines()
         new = gen.render(_content(fresh[name])).splitlines()
         if old != new:
-            diff = list(difflib.unified_diff(old, new, f"schemas/{name}.json", f"{name} from anthropic {gen.sdk_version()}", lineterm="", n=2))
+            fresh_name = f"{name} from anthropic {gen.sdk_version()}"
+            diff = list(difflib.unified_diff(old, new, f"schemas/{name}.json", fresh_name, lineterm="", n=2))
             diffs.append("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
     assert not diffs, (
         "the installed anthropic SDK's request types differ from the committed schemas; review the difference and run "
