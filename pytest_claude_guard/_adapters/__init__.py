@@ -2,6 +2,7 @@
 
 ``ADAPTERS`` maps the module whose import triggers an adapter to its ``install(module, interceptor)``;
 :func:`install_all` hooks each library when it is imported (or at once if it already is).
+:func:`stub_note` explains, for a failure's text, errors respx or pytest-httpx may add beside a blocked request.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Callable, Dict, List, Mapping
 from . import anthropic, httpx, httpx2, requests
 from ._common import Block, Interceptor, Uninstall, is_messages_url
 from ._lazy import PostImportHooks
+from .stubs import stub_note
 
-__all__ = ["ADAPTERS", "Block", "Interceptor", "install_all", "is_messages_url"]
+__all__ = ["ADAPTERS", "Block", "Interceptor", "install_all", "is_messages_url", "stub_note"]
 
 Install = Callable[[ModuleType, Interceptor], Uninstall]
 

@@ -1,5 +1,6 @@
 """httpx and httpx2 share one API: ``Client.send`` / ``AsyncClient.send`` see every request, whatever the
-transport below (real, ``MockTransport``, respx, pytest-httpx, a vcrpy cassette)."""
+transport below (real, ``MockTransport``, respx, pytest-httpx, a vcrpy cassette).  A blocked request is
+answered here; respx and pytest-httpx are shown it first (``stubs.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, List, Optional
 
 from ._common import Block, Interceptor, Uninstall, is_messages_url, is_retry
 from ._patch import patch_attr
+from .stubs import afeed, feed
 
 __all__ = ["install_send_hooks", "make_response", "request_parts"]
 
@@ -53,6 +55,7 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
         def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             block = _verdict(guard, request, source)
             if block is not None:
+                feed(self, request)  # a mock library expecting it sees it; the client gets the block
                 return make_response(request, block)
             return original(self, request, *args, **kwargs)
 
@@ -62,6 +65,7 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
         async def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             block = _verdict(guard, request, source)
             if block is not None:
+                await afeed(self, request)
                 return make_response(request, block)
             return await original(self, request, *args, **kwargs)
 
