@@ -1,7 +1,7 @@
 """pytest-claude-guard: catch requests the Anthropic Messages API would reject, before they are sent."""
 from __future__ import annotations
 
-from ._engine import validate_request
+from ._engine import preload, validate_request
 from ._models import Registry, load_registry
 from ._render import render_text, to_api_error
 from ._plugin.api import ClaudeGuardWarning, assert_valid_request, check_mock
@@ -9,6 +9,7 @@ from ._violation import Violation
 
 __all__ = [
     "validate_request",
+    "preload",
     "Violation",
     "Registry",
     "load_registry",

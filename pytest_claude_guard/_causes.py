@@ -9,7 +9,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from ._violation import Violation
 
-__all__ = ["Cause", "causes", "cause", "make_violation", "DOCS_BASE", "KINDS"]
+__all__ = ["Cause", "causes", "cause", "make_violation", "engine_error", "ENGINE_ERROR", "DOCS_BASE", "KINDS"]
 
 DOCS_BASE = "https://github.com/pytest-claude-guard/pytest-claude-guard/blob/main/README.md#"
 # rule: the engine emits it.  not_an_error / not_checkable / sdk_side / not_request_shape: documented only.
@@ -52,6 +52,22 @@ def _fmt(template: Optional[str], params: Mapping[str, Any]) -> Optional[str]:
         return template
 
 
+ENGINE_ERROR = Cause(
+    code="engine_error",
+    section="-",
+    title="The validator hit an internal error",
+    confidence="uncertain",
+    status=0,
+    error_type="",
+    api_message=None,
+    message="the validator could not check this request ({rule}: {error})",
+    fix="Please report this with the request body (secrets removed).",
+    kind="internal",
+)
+"""The catalog's ``engine_error`` entry, in code: the violation that reports a failure of the engine itself
+(the catalog unreadable included) must be buildable without reading a file.  A test keeps the two identical."""
+
+
 @lru_cache(maxsize=1)
 def causes() -> Dict[str, Cause]:
     """Every documented cause, keyed by its stable code (read once)."""
@@ -79,10 +95,26 @@ def make_violation(
     ``{path}`` is always available to templates; ``api_path`` overrides the path shown inside the
     API's own message when it differs from ours.
     """
-    c = cause(code)
     params.setdefault("path", api_path if api_path is not None else path)
+    return _violation(cause(code), path, severity, params)
+
+
+def engine_error(path: str, rule: str, exc: BaseException) -> Violation:
+    """The ``engine_error`` violation for ``exc`` raised in ``rule``.  Never raises, reads no file."""
+    return _violation(ENGINE_ERROR, path, None, {"path": path, "rule": rule, "error": _describe(exc)})
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - an exception whose str() fails still gets reported
+        text = type(exc).__name__
+    return text[:200]
+
+
+def _violation(c: Cause, path: str, severity: Optional[str], params: Mapping[str, Any]) -> Violation:
     return Violation(
-        code=code,
+        code=c.code,
         severity=severity or c.default_severity,
         path=path,
         message=_fmt(c.message, params) or c.title,

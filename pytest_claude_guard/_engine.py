@@ -1,17 +1,26 @@
-"""``validate_request``: would the Messages API reject this request, and why?  Pure: no pytest, no HTTP."""
+"""``validate_request``: would the Messages API reject this request, and why?  Pure: no pytest, no HTTP.
+
+Nothing slow or fallible runs while a request is checked: :func:`preload` reads the cause catalog, the model
+table and the schemas, compiles the validators and imports jsonschema once, before the first request (the plugin
+calls it when pytest configures; ``validate_request`` calls it on its first use otherwise).  After it, checking a
+request opens no file, imports no module and touches no network, so it is safe inside a running event loop
+(BlockBuster and the like).
+"""
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ._causes import causes, make_violation
+from . import _schemas
+from ._causes import causes, engine_error, make_violation
 from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
 from ._rules import BATCH_RULES, ENVELOPE_RULES, REQUEST_RULES, Rule
+from ._rules import preload as _preload_rules
 from ._violation import Violation
 
-__all__ = ["validate_request", "MAX_BODY_BYTES"]
+__all__ = ["validate_request", "preload", "MAX_BODY_BYTES"]
 
 # Bodies beyond the API's largest limit (256 MB, Message Batches) are refused unparsed; the 32 MB limit of
 # Messages and count_tokens is judged by the media rules, which also see parsed bodies.
@@ -58,14 +67,7 @@ def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
         try:
             rule(ctx)
         except Exception as exc:  # noqa: BLE001 - the engine never raises; a rule bug becomes a warning
-            ctx.found.append(
-                make_violation(
-                    "engine_error",
-                    ctx.path(),
-                    rule=getattr(rule, "__name__", "rule"),
-                    error=f"{type(exc).__name__}: {exc}"[:200],
-                )
-            )
+            ctx.found.append(engine_error(ctx.path(), getattr(rule, "__name__", "rule"), exc))
 
 
 def _sort_key(v: Violation, order: Dict[str, int]) -> Tuple[int, int, int]:
@@ -96,14 +98,37 @@ def validate_request(
     ``body``: a JSON value, or ``bytes``/``str`` to parse.  ``headers``: the request headers
     (case-insensitive), or ``None`` when unknown (header-dependent rules then warn at most).
     ``endpoint``: ``/v1/messages``, ``/v1/messages/count_tokens``, ``/v1/messages/batches``, a full URL,
-    or a Bedrock/Vertex URL.  Never raises.
+    or a Bedrock/Vertex URL.  Never raises: a failure of the engine itself (a package data file that cannot be
+    read included) is an ``engine_error`` violation.  The first call runs :func:`preload` unless it already ran.
     """
     try:
+        _preloaded()
         return _validate(body, headers, endpoint, registry or default_registry())
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never raise
-        return [make_violation("engine_error", "", rule="validate_request", error=f"{type(exc).__name__}: {exc}"[:200])]
-    except RecursionError:  # pragma: no cover - subclass of Exception, kept for clarity
-        return [make_violation("engine_error", "", rule="validate_request", error="recursion too deep")]
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never raise, read no file
+        return [engine_error("", "validate_request", exc)]
+
+
+def preload() -> None:
+    """Load everything checking a request needs, so that checking one later reads no file and imports nothing.
+
+    Reads the cause catalog, the built-in model table and every schema, compiles every validator and imports
+    jsonschema (about a third of a second, once per process; later calls return at once).  Importing the package
+    does not run it: the pytest plugin calls it when pytest configures, and :func:`validate_request` on its first
+    call.  Call it yourself before the first request is checked inside an event loop (or anywhere blocking file
+    I/O is refused).  Raises what stopped it (``OSError`` when the package data cannot be read); a later call
+    tries again.
+    """
+    _preloaded()
+
+
+@lru_cache(maxsize=1)
+def _preloaded() -> bool:
+    """Runs the loads once: a success is cached, a failure is not (the next call retries)."""
+    _code_order()  # the cause catalog, in order
+    default_registry()
+    _schemas.preload()
+    _preload_rules()
+    return True
 
 
 def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, registry: Registry) -> List[Violation]:

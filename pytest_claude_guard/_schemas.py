@@ -8,6 +8,8 @@
   is present, and elsewhere picks the one branch whose JSON type fits, so that one problem is one error.
 * ``is_valid(name, platform, body)`` is the fast path: a compiled checker for exactly the keywords the
   generator emits; ``iter_errors`` runs only when it fails.
+* ``preload()`` reads every schema and builds every validator and fast check up front (the engine calls it before
+  the first request), so checking a body never reads a file or imports a module.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-if TYPE_CHECKING:  # jsonschema is imported on the first invalid body only (the fast path needs none of it)
+if TYPE_CHECKING:  # jsonschema is imported by preload(), not with the package (start-up cost)
     from jsonschema import ValidationError
 
 __all__ = [
@@ -32,9 +34,12 @@ __all__ = [
     "json_types",
     "def_of",
     "schema_dir",
+    "preload",
+    "PLATFORMS",
 ]
 
 SCHEMA_NAMES = ("messages", "messages.beta", "count_tokens", "count_tokens.beta", "batches", "batches.beta")
+PLATFORMS = ("anthropic", "bedrock", "vertex")
 Json = Dict[str, Any]
 Check = Callable[[Any], bool]
 
@@ -80,6 +85,15 @@ def schema_for(name: str, platform: str = "anthropic") -> Json:
         props["anthropic_beta"] = {"type": "array", "items": {"type": "string"}}
     required = sorted((set(base.get("required", ())) - {"model"}) | {"anthropic_version"})
     return {**base, "properties": props, "required": required}
+
+
+def preload() -> None:
+    """Read every schema and build its validator and fast check on every platform, jsonschema imported, each run
+    once on an empty body: afterwards checking a body reads no file and imports nothing."""
+    for name in SCHEMA_NAMES:
+        for platform in PLATFORMS:
+            is_valid(name, platform, {})
+            iter_errors(name, platform, {})
 
 
 # --- the validator class --------------------------------------------------------------------------------------
@@ -259,9 +273,13 @@ def _make_class(schema: Json, compiler: "_Compiler") -> Any:
 @lru_cache(maxsize=None)
 def validator(name: str, platform: str = "anthropic") -> Any:
     """A (cached) validator instance for schema ``name`` on ``platform``."""
-    schema = schema_for(name, platform)
-    cls = _make_class(schema, _compiler(name, platform))
-    return cls(schema)
+    return _validator_class(name)(schema_for(name, platform))
+
+
+@lru_cache(maxsize=None)
+def _validator_class(name: str) -> Any:
+    """One class per schema: the platforms' variants share its ``$defs`` (and their compiled checks)."""
+    return _make_class(load_schema(name), _compiler(name))
 
 
 def iter_errors(name: str, platform: str, body: Any) -> List[ValidationError]:
@@ -273,15 +291,18 @@ def iter_errors(name: str, platform: str, body: Any) -> List[ValidationError]:
 # --- the fast path: a compiled checker for the generator's keyword subset -----------------------------------------
 def is_valid(name: str, platform: str, body: Any) -> bool:
     """True when ``body`` has no schema error (much faster than jsonschema's own ``is_valid``)."""
-    return _compiler(name, platform).root(body)
+    return _root(name, platform)(body)
 
 
 @lru_cache(maxsize=None)
-def _compiler(name: str, platform: str) -> "_Compiler":
-    schema = schema_for(name, platform)
-    compiler = _Compiler(_defs(schema))
-    compiler.root = compiler.compile(schema)
-    return compiler
+def _root(name: str, platform: str) -> Check:
+    return _compiler(name).compile(schema_for(name, platform))
+
+
+@lru_cache(maxsize=None)
+def _compiler(name: str) -> "_Compiler":
+    """One per schema: a platform's variant differs only at the top level, so it reuses every compiled node."""
+    return _Compiler(_defs(load_schema(name)))
 
 
 def _is_int(v: Any) -> bool:
@@ -347,7 +368,6 @@ class _Compiler:
         self.table: Dict[str, Check] = {}
         self.by_id: Dict[int, Check] = {}
         self.keep: List[Any] = []  # keeps compiled nodes alive so their ids stay unique
-        self.root: Check = lambda v: True
 
     def check_for(self, node: Any) -> Optional[Check]:
         return self.by_id.get(id(node))

@@ -45,6 +45,8 @@ def _registry(config: pytest.Config) -> Optional[Registry]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from ._engine import preload  # load and compile now: checking a request must read no file (event loops)
+    preload()
     config.addinivalue_line("markers", options.MARKER_HELP)
     guard = Guard(options.from_config(config), _registry(config))
     config.stash[GUARD] = guard

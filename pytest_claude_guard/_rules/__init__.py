@@ -7,7 +7,7 @@ from typing import Callable, Tuple
 from .._context import Context
 from . import batches, caching, envelope, media, messages, model, output, sampling, shape, thinking, tools
 
-__all__ = ["Rule", "ENVELOPE_RULES", "BATCH_RULES", "REQUEST_RULES"]
+__all__ = ["Rule", "ENVELOPE_RULES", "BATCH_RULES", "REQUEST_RULES", "preload"]
 
 Rule = Callable[[Context], None]
 
@@ -24,3 +24,8 @@ REQUEST_RULES: Tuple[Rule, ...] = (
     *caching.RULES,
     *media.RULES,
 )
+
+
+def preload() -> None:
+    """Import and warm what the rules would otherwise load on first use (see ``_engine.preload``)."""
+    shape.preload()

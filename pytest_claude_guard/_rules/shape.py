@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-if TYPE_CHECKING:  # imported on use: valid requests never need jsonschema (start-up cost)
+if TYPE_CHECKING:  # imported by preload(), not with the package (start-up cost)
     from jsonschema import ValidationError
 
 from .. import _schemas as S
 from .._context import Context
 
-__all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope"]
+__all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope", "preload"]
 
 Path = Tuple[Any, ...]
 
@@ -262,6 +262,11 @@ def _input_schema_problem(schema: Any) -> Optional[str]:
     except (TypeError, ValueError):
         return None
     return _meta_problem(key)
+
+
+def preload() -> None:
+    """Import jsonschema's meta-schema check and run it once, so that checking an ``input_schema`` imports nothing."""
+    _meta_problem(json.dumps({"type": "object"}, sort_keys=True))
 
 
 @lru_cache(maxsize=1024)
