@@ -6,20 +6,20 @@ state, fixtures and reports, and ``_adapters/`` for how requests are seen.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any, Callable, Generator, List, Optional
 
 import pytest
 
-from ._adapters import install_all
+from ._adapters import install_all, vcr_replay
+from ._adapters._lazy import PostImportHooks
 from ._models import Registry, load_registry
-from ._plugin import options, report
+from ._plugin import options, outcome
+from ._plugin import report as report_mod
 from ._plugin.api import ClaudeGuardWarning
 from ._plugin.fixtures import CAPTURE, GUARD, assert_valid_request, claude_guard
 from ._plugin.redact import redact_text
-from ._plugin.state import Capture, CapturedRequest, Guard
-from ._render import render_line, render_text
+from ._plugin.state import Capture, Guard
 
 __all__ = ["ClaudeGuardWarning", "assert_valid_request", "claude_guard"]
 
@@ -28,6 +28,7 @@ pytest_plugins = ["pytest_claude_guard._plugin.cassettes"]
 
 _UNINSTALL = pytest.StashKey[Callable[[], None]]()
 _SETTINGS = pytest.StashKey[options.Settings]()
+_PROBLEMS = pytest.StashKey[List[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,9 +49,25 @@ def pytest_configure(config: pytest.Config) -> None:
     from ._engine import preload  # load and compile now: checking a request must read no file (event loops)
     preload()
     config.addinivalue_line("markers", options.MARKER_HELP)
-    guard = Guard(options.from_config(config), _registry(config))
+    guard = Guard(options.from_config(config), _registry(config), drift_fails=options.drift_fails(config))
     config.stash[GUARD] = guard
-    config.stash[_UNINSTALL] = install_all(guard)
+    config.stash[_UNINSTALL] = _install(guard)
+
+
+def _install(guard: Guard) -> Callable[[], None]:
+    """The HTTP adapters, request origins (threads, executors) and the cassette replay probe."""
+    probe = vcr_replay.ReplayProbe()
+    guard.replay_probe = probe
+    undo: List[Callable[[], None]] = [install_all(guard), guard.origins.install()]
+    hooks = PostImportHooks({vcr_replay.MODULE: lambda module: undo.append(vcr_replay.install(module, probe))})
+    hooks.start()
+
+    def uninstall() -> None:
+        hooks.stop()
+        while undo:
+            undo.pop()()
+
+    return uninstall
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -81,68 +98,80 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) 
     guard = item.config.stash[GUARD]
     capture = Capture(item.nodeid, _settings_for(item))
     item.stash[CAPTURE] = capture
-    with guard.running(capture):
-        return (yield)
+    try:
+        with guard.running(capture):
+            return (yield)
+    finally:
+        del item.stash[CAPTURE]  # the bodies it holds are freed with the test
 
 
-def _failure_text(failing: List[Any]) -> str:
-    count = len(failing)
-    parts = [f"claude-guard: {count} request(s) in this test would be rejected by the Anthropic API"]
-    for req, bad in failing:
-        action = "not sent: answered with the API's error" if req.blocked else "sent"
-        parts.append("")
-        parts.append(render_text(bad, header=f"{req.label()}: {action}"))
-    return redact_text("\n".join(parts))
-
-
-def _warn(item: pytest.Item, req: CapturedRequest, violations: List[Any]) -> None:
-    filename = str(item.path)
-    lineno = (item.location[1] or 0) + 1
-    for v in violations:
-        text = redact_text(f"claude-guard: {render_line(v, source=req.label())} Fix: {v.fix}")
-        warnings.warn_explicit(ClaudeGuardWarning(text), ClaudeGuardWarning, filename, lineno)
-
-
-def _settle(item: pytest.Item) -> None:
-    """Turn the requests checked since the last settle into warnings and, in strict mode, a failure."""
+def _settle(item: pytest.Item) -> Optional[str]:
     capture = item.stash.get(CAPTURE, None)
     if capture is None:
-        return
-    start, capture.reported = capture.reported, len(capture.requests)
-    settings = capture.settings
-    failing = capture.failing(start)
-    for req in capture.requests[start:]:
-        quiet = [v for v in req.violations if v.code not in req.expected and not settings.fails(v.severity)]
-        if quiet:
-            _warn(item, req, quiet)
-    if failing:
-        pytest.fail(_failure_text(failing), pytrace=False)
+        return None
+    guard = item.config.stash[GUARD]
+    return outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
+
+
+def _settled(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Run the phase; if its requests fail, the diagnosis replaces whatever the phase raised or returned
+    (raised outside the ``except`` block: no exception chain in front of the diagnosis)."""
+    try:
+        result = yield
+    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pytest.fail/skip too: re-raised below unless the diagnosis replaces it
+        raised: Optional[BaseException] = exc
+        result = None
+    else:
+        raised = None
+    text = _settle(item)
+    if text is not None:
+        raise pytest.fail.Exception(text, pytrace=False) from None
+    if raised is not None:
+        raise raised
+    return result
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    try:
-        result = yield
-    except Exception:
-        _settle(item)  # the diagnosis replaces the exception the code under test raised (or swallowed)
-        raise
-    _settle(item)
-    return result
+    return (yield from _settled(item))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, Any]:
-    try:
-        result = yield
-    except Exception:
-        _settle(item)
-        raise
-    _settle(item)
-    return result
+    return (yield from _settled(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
+    report = yield
+    if call.when == "teardown" and _is_worker(item.config):
+        guard = item.config.stash.get(GUARD, None)
+        if guard is not None:  # records travel with each test: a worker that dies later loses nothing
+            setattr(report, report_mod.PAYLOAD_KEY, guard.unshipped())
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """pytest-xdist controller: merge what a worker shipped with a test's teardown report."""
+    payload = getattr(report, report_mod.PAYLOAD_KEY, None)
+    if payload is None or not hasattr(report, "node"):
+        return
+    config = report.node.config if hasattr(report.node, "config") else None
+    guard = _controller_guard(config)
+    if guard is not None:
+        guard.checked += report_mod.merge_payload(guard.records, payload)
 
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workeroutput")
+
+
+def _controller_guard(config: Optional[pytest.Config]) -> Optional[Guard]:
+    if config is None or _is_worker(config):
+        return None
+    return config.stash.get(GUARD, None)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -151,29 +180,40 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if guard is None:
         return
     if _is_worker(config):
-        config.workeroutput[report.PAYLOAD_KEY] = report.worker_payload(guard.records, guard.checked)  # type: ignore[attr-defined]
+        config.workeroutput[report_mod.PAYLOAD_KEY] = guard.unshipped()  # type: ignore[attr-defined]
         return
+    problems = []
     path = config.getoption("claude_guard_report")
     if path:
-        report.write_report(Path(path), guard.records, guard.checked)
+        try:
+            report_mod.write_report(Path(path), guard.records, guard.checked)
+        except Exception as exc:  # noqa: BLE001 - a report that cannot be written fails the run, never crashes it
+            problems.append(f"cannot write the report {path}: {type(exc).__name__}: {exc}")
+    config.stash[_PROBLEMS] = problems
+    if (problems or report_mod.run_fails(guard.records)) and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    """pytest-xdist: the controller merges what each worker captured."""
-    guard = node.config.stash.get(GUARD, None)
+    """pytest-xdist: the controller merges what a worker captured after its last test."""
+    guard = _controller_guard(node.config)
     output = getattr(node, "workeroutput", None)
     if guard is not None and isinstance(output, dict):
-        guard.checked += report.merge_payload(guard.records, output.get(report.PAYLOAD_KEY))
+        guard.checked += report_mod.merge_payload(guard.records, output.get(report_mod.PAYLOAD_KEY))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    guard = config.stash.get(GUARD, None)
-    if guard is None or _is_worker(config):
+    guard = _controller_guard(config)
+    if guard is None:
         return
-    lines = report.summary_lines(guard.records, guard.checked)
+    try:
+        lines = report_mod.summary_lines(guard.records, guard.checked)
+    except Exception as exc:  # noqa: BLE001
+        lines = [f"claude-guard could not summarise its findings: {type(exc).__name__}: {exc}"]
+    lines += [f"claude-guard: {problem}" for problem in config.stash.get(_PROBLEMS, [])]
     if not lines:
         return
     terminalreporter.write_sep("=", "claude-guard")
     for line in lines:
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(redact_text(line))

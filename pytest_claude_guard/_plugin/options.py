@@ -16,10 +16,11 @@ import pytest
 
 from .._causes import causes
 
-__all__ = ["Settings", "MODES", "FAIL_ON", "DEFAULT", "addoption", "from_config", "for_item", "models_path"]
+__all__ = ["Settings", "MODES", "FAIL_ON", "DRIFT", "DEFAULT", "addoption", "from_config", "for_item", "models_path", "drift_fails"]
 
 MODES = ("strict", "warn", "off")
 FAIL_ON = ("error", "warning")
+DRIFT = ("report", "fail")
 MARKER_KEYS = ("mode", "ignore", "fail_on")
 MARKER_HELP = (
     "claude_guard(mode='strict'|'warn'|'off', ignore=[cause codes], fail_on='error'|'warning'): "
@@ -64,6 +65,15 @@ def addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write every violation as JSON to PATH",
     )
+    group.addoption(
+        "--claude-guard-drift",
+        dest="claude_guard_drift",
+        choices=DRIFT,
+        default=None,
+        help="replayed recordings of models retired since they were recorded: report them in their own summary "
+        "section (default) or fail their tests",
+    )
+    parser.addini("claude_guard_drift", "report | fail (default report): replayed recordings of retired models", default=None)
     parser.addini("claude_guard_mode", "strict | warn | off (default strict)", default=None)
     parser.addini("claude_guard_fail_on", "error | warning (default error)", default=None)
     parser.addini("claude_guard_ignore", "cause codes never reported (one per line, or comma-separated)", type="linelist")
@@ -106,6 +116,15 @@ def from_config(config: pytest.Config) -> Settings:
         fail_on=_choice(str(fail_on).strip(), FAIL_ON, "fail_on", fail_where),
         ignore=_codes(config.getini("claude_guard_ignore"), "ini claude_guard_ignore"),
     )
+
+
+def drift_fails(config: pytest.Config) -> bool:
+    """Command line > ini > default (report)."""
+    value = config.getoption("claude_guard_drift")
+    where = "command line --claude-guard-drift"
+    if value is None:
+        value, where = config.getini("claude_guard_drift") or "report", "ini claude_guard_drift"
+    return _choice(str(value).strip(), DRIFT, "drift", where) == "fail"
 
 
 def for_item(base: Settings, markers: Sequence[pytest.Mark], nodeid: str) -> Settings:

@@ -1,8 +1,9 @@
-"""Capture state: which test is running, what its requests were, and what to answer an invalid one.
+"""Capture state: which test a request belongs to, what it was, what was found, and what to answer.
 
 One :class:`Guard` per pytest run lives in ``config.stash``; it is the adapters' ``Interceptor``.  A request
-is attributed to the test whose context made it (asyncio tasks inherit it), else to the test running now
-(threads), else to the session.
+belongs to the test whose context made it (see :mod:`.origin`); one made outside any test, or after its test
+ended, belongs to the session and fails the run.  ``inspect`` never raises: a failure of the guard itself is
+recorded as an ``engine_error`` finding and the request is sent unchecked.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
+import os
+import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .._adapters._common import Block
 from .._context import parse_endpoint
@@ -22,42 +25,88 @@ from .._models import Registry
 from .._render import to_api_error
 from .._violation import Violation
 from .options import Settings
+from .origin import Origins, call_site
 from .redact import redact_headers, redact_text
 
-__all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID"]
+__all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID", "DRIFT_CODES", "ReplayProbe"]
 
 SESSION_ID = "<session>"
+# causes that come from the calendar, not from the code: a recording made before them still replays
+DRIFT_CODES = frozenset({"model_retired", "model_deprecated"})
+_BATCH_ITEM = re.compile(r"^requests\.(\d+)\.params(?:\.|$)")
+_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@")
+
+# (url, headers, body) -> the cassette that would answer this request, or None
+ReplayProbe = Callable[[str, Any, Any], Optional[str]]
+
+
+def clean_url(url: str) -> str:
+    """The URL without query string, fragment or userinfo (which may carry keys or passwords)."""
+    base = url.split("?", 1)[0].split("#", 1)[0]
+    return redact_text(_USERINFO.sub(r"\1", base))
 
 
 @dataclass
 class CapturedRequest:
-    """One checked request: where it went, its (redacted) headers, and what was found."""
+    """One checked request: where it went, its (redacted) headers, what was found and what was done."""
 
     url: str
     headers: Dict[str, str]
-    raw_body: Any
+    raw_body: Any = field(repr=False)
     source: str
     violations: List[Violation]
     blocked: bool
     expected: Set[str] = field(default_factory=set)
+    call_site: Optional[str] = None
+    replayed: Optional[str] = None  # the cassette that answers it, when it is replayed from a recording
+    drift: List[Violation] = field(default_factory=list)  # violations that come from time, on a replay
+    owner: str = SESSION_ID  # the test whose context made it
+    late: bool = False  # made after its test ended (a leaked thread or task)
 
     @property
     def endpoint(self) -> str:
-        return redact_text(self.url.split("?", 1)[0])
+        return self.url
 
     @property
     def body(self) -> Any:
-        """The JSON body as sent (parsed on first use)."""
+        """The JSON body as sent (parsed on use; API keys masked)."""
         raw = self.raw_body
-        if isinstance(raw, (bytes, bytearray, str)):
+        if isinstance(raw, (bytes, bytearray)):
+            raw = bytes(raw).decode("utf-8", "replace")
+        if isinstance(raw, str):
             try:
-                return json.loads(raw)
+                return json.loads(redact_text(raw))
             except ValueError:
                 return None
         return raw
 
+    @property
+    def outside_test(self) -> bool:
+        return self.late or self.owner == SESSION_ID
+
     def label(self) -> str:
-        return f"POST {self.endpoint} ({self.source})"
+        where = f", called at {self.call_site}" if self.call_site else ""
+        return f"POST {self.endpoint} ({self.source}{where})"
+
+    def failing(self, settings: Settings, drift_fails: bool = False) -> List[Violation]:
+        """What fails: errors (warnings too with fail_on=warning) in strict mode, not expected, not drift."""
+        return [
+            v
+            for v in self.violations
+            if v.code not in self.expected and settings.fails(v.severity) and (drift_fails or v not in self.drift)
+        ]
+
+    def custom_id(self, path: str) -> Optional[str]:
+        """The batch item's ``custom_id`` for a path under ``requests.N.params``."""
+        m = _BATCH_ITEM.match(path)
+        body = self.body if m else None
+        if not m or not isinstance(body, dict) or not isinstance(body.get("requests"), list):
+            return None
+        items = body["requests"]
+        index = int(m.group(1))
+        item = items[index] if index < len(items) else None
+        value = item.get("custom_id") if isinstance(item, dict) else None
+        return str(value) if value is not None else f"#{index}"
 
 
 @dataclass
@@ -68,31 +117,31 @@ class Capture:
     settings: Settings
     requests: List[CapturedRequest] = field(default_factory=list)
     expecting: List[Set[str]] = field(default_factory=list)
-    seen_codes: Set[str] = field(default_factory=set)
     reported: int = 0  # requests already turned into failures or warnings
+    finished: bool = False
 
-    def failing(self, start: int = 0) -> List[Tuple[CapturedRequest, List[Violation]]]:
-        out = []
-        for req in self.requests[start:]:
-            bad = [v for v in req.violations if v.code not in req.expected and self.settings.fails(v.severity)]
-            if bad:
-                out.append((req, bad))
-        return out
+
+def _batch_items_only(kind: Optional[str], errors: Sequence[Violation]) -> bool:
+    """Every error sits inside a batch item's params: the API accepts the batch and fails those items."""
+    return kind == "batches" and bool(errors) and all(_BATCH_ITEM.match(v.path) for v in errors)
 
 
 class Guard:
     """The adapters' interceptor and the run's record of every violation."""
 
-    def __init__(self, settings: Settings, registry: Optional[Registry]) -> None:
+    def __init__(self, settings: Settings, registry: Optional[Registry], *, drift_fails: bool = False) -> None:
         self.settings = settings
         self.registry = registry
+        self.drift_fails = drift_fails
         self.records: List[Dict[str, Any]] = []
         self.checked = 0
+        self.replay_probe: Optional[ReplayProbe] = None
+        self.root = os.getcwd()  # call sites are shown relative to it
+        self._shipped = (0, 0)  # (records, checked) already sent to the xdist controller
         self._active = True
         self._lock = threading.Lock()
-        self._var: contextvars.ContextVar[Optional[Capture]] = contextvars.ContextVar(f"claude_guard_{id(self)}", default=None)
+        self.origins: Origins[Capture] = Origins()
         self._quiet: contextvars.ContextVar[bool] = contextvars.ContextVar(f"claude_guard_quiet_{id(self)}", default=False)
-        self._current: Optional[Capture] = None
         self.session = Capture(SESSION_ID, settings)
         self._verdicts: "weakref.WeakKeyDictionary[Any, Optional[Block]]" = weakref.WeakKeyDictionary()
 
@@ -105,17 +154,16 @@ class Guard:
         self._active = False
 
     def capture(self) -> Capture:
-        return self._var.get() or self._current or self.session
+        return self.origins.current() or self.session
 
     @contextlib.contextmanager
     def running(self, capture: Capture) -> Iterator[Capture]:
-        token = self._var.set(capture)
-        self._current = capture
+        token = self.origins.var.set(capture)
         try:
             yield capture
         finally:
-            self._current = None
-            self._var.reset(token)
+            capture.finished = True
+            self.origins.var.reset(token)
 
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
@@ -125,6 +173,14 @@ class Guard:
             yield
         finally:
             self._quiet.reset(token)
+
+    # --- xdist: records travel to the controller as each test ends -------------------------------
+    def unshipped(self) -> Dict[str, Any]:
+        with self._lock:
+            records, checked = self._shipped
+            payload = {"records": [dict(r) for r in self.records[records:]], "checked": self.checked - checked}
+            self._shipped = (len(self.records), self.checked)
+        return payload
 
     # --- the Interceptor protocol --------------------------------------------------------------------
     def remember(self, request: object, block: Optional[Block]) -> None:
@@ -142,39 +198,68 @@ class Guard:
         return False, None
 
     def inspect(self, url: str, headers: Any, body: Any, *, source: str) -> Optional[Block]:
-        """Never raises: a bug here must not turn into an SDK connection error."""
+        """Never raises (a bug here must not become an SDK connection error); a failure is a finding."""
         try:
             return self._inspect(url, headers, body, source)
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
+            self._internal_error(url, source, exc)
             return None
+
+    def _internal_error(self, url: str, source: str, exc: BaseException) -> None:
+        try:
+            owner = self.capture()
+            record = {
+                "test_id": owner.nodeid,
+                "code": "engine_error",
+                "severity": "warning",
+                "path": "",
+                "message": redact_text(f"claude-guard could not check this request and let it through unchecked "
+                                       f"({type(exc).__name__}: {exc})"[:300]),
+                "endpoint": clean_url(url),
+                "source": source,
+                "action": "sent",
+                "expected": False,
+            }
+            with self._lock:
+                self.records.append(record)
+        except Exception:  # noqa: BLE001 - nothing may escape the send path
+            pass
 
     def _inspect(self, url: str, headers: Any, body: Any, source: str) -> Optional[Block]:
         capture = self.capture()
         settings = capture.settings
-        if settings.mode == "off" or parse_endpoint(url).kind is None:
+        if settings.mode == "off" and not capture.expecting:
+            return None
+        kind = parse_endpoint(url).kind
+        if kind is None:
             return None
         found = validate_request(body, headers=headers, endpoint=url, registry=self.registry)
         violations = [v for v in found if v.code not in settings.ignore]
+        expecting: Set[str] = set().union(*capture.expecting) if capture.expecting else set()
+        req = CapturedRequest(
+            clean_url(url), redact_headers(headers), body, source, violations, False,
+            {v.code for v in violations if v.code in expecting}, owner=capture.nodeid, late=capture.finished,
+        )
+        if violations:
+            req.call_site = call_site(self.root, 3)
+            if self.replay_probe is not None and any(v.code in DRIFT_CODES for v in violations):
+                req.replayed = self.replay_probe(url, headers, body)
+                if req.replayed is not None:
+                    req.drift = [v for v in violations if v.code in DRIFT_CODES]
+        errors = [v for v in violations if v.is_error and v not in req.drift]
+        req.blocked = settings.mode == "strict" and bool(errors) and not _batch_items_only(kind, errors)
+        failing = req.failing(settings, self.drift_fails)
         with self._lock:
             self.checked += 1
-        if not violations and not capture.expecting:
-            return None
-        expecting: Set[str] = set().union(*capture.expecting) if capture.expecting else set()
-        expected = {v.code for v in violations if v.code in expecting}
-        errors = [v for v in violations if v.is_error]
-        blocked = settings.mode == "strict" and bool(errors)
-        req = CapturedRequest(url, redact_headers(headers), body, source, violations, blocked, expected)
-        with self._lock:
             capture.requests.append(req)
-            capture.seen_codes.update(v.code for v in violations)
             for v in violations:
-                self.records.append(self._record(capture.nodeid, req, v))
-        return self._block(errors) if blocked else None
+                self.records.append(self._record(req, v, v in failing))
+        return self._block(errors) if req.blocked else None
 
     @staticmethod
-    def _record(nodeid: str, req: CapturedRequest, v: Violation) -> Dict[str, Any]:
-        return {
-            "test_id": nodeid,
+    def _record(req: CapturedRequest, v: Violation, fails: bool) -> Dict[str, Any]:
+        record: Dict[str, Any] = {
+            "test_id": req.owner,
             "code": v.code,
             "severity": v.severity,
             "path": v.path,
@@ -183,7 +268,21 @@ class Guard:
             "source": req.source,
             "action": "blocked" if req.blocked else "sent",
             "expected": v.code in req.expected,
+            "fails": fails,
         }
+        if req.call_site:
+            record["call_site"] = req.call_site
+        if v in req.drift:
+            record["drift"] = True
+            record["cassette"] = req.replayed
+            body = req.body
+            record["model"] = redact_text(str(body.get("model"))) if isinstance(body, dict) else None
+        if req.outside_test:
+            record["outside_test"] = "after its test ended" if req.late else "outside any test"
+        custom_id = req.custom_id(v.path) if v.path.startswith("requests.") else None
+        if custom_id is not None:
+            record["custom_id"] = custom_id
+        return record
 
     @staticmethod
     def _block(errors: Sequence[Violation]) -> Block:

@@ -27,7 +27,7 @@ def test_warn_mode_sends_and_warns(suite_v2: Suite) -> None:
     result.stdout.fnmatch_lines(
         [
             "*SENT 1*",
-            "*ClaudeGuardWarning: claude-guard: POST http://127.0.0.1:9/v1/messages (anthropic SDK): messages.1: prefill_not_supported: *",
+            "*ClaudeGuardWarning: claude-guard: POST http://127.0.0.1:9/v1/messages (anthropic SDK*): messages.1: prefill_not_supported: *",
             "  prefill_not_supported  error      1x  first: test_inner.py::test_prefill",
         ]
     )

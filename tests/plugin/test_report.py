@@ -39,7 +39,7 @@ def test_json_report_lists_every_violation(suite_v2: Suite) -> None:
     result = suite_v2.run("--claude-guard-report=out/report.json")
     result.assert_outcomes(passed=1, failed=2)
     doc = json.loads((suite_v2.pytester.path / "out" / "report.json").read_text())
-    assert doc["version"] == 1 and doc["requests_checked"] == 3
+    assert doc["version"] == 2 and doc["requests_checked"] == 3
     first = doc["violations"][0]
     assert {"test_id", "code", "severity", "path", "message"} <= set(first)
     assert _violations(suite_v2.pytester.path / "out" / "report.json") == [

@@ -64,11 +64,12 @@ def test_requests_library(suite_v2: Suite) -> None:
     )
     result = suite_v2.run()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["POST http://127.0.0.1:9/v1/messages (requests): not sent*", "invalid_json (error, *"])
+    result.stdout.fnmatch_lines(["POST http://127.0.0.1:9/v1/messages (requests, called at *): not sent*", "invalid_json (error, *"])
 
 
 def test_respx_on_legacy_httpx(suite_v0: Suite) -> None:
-    """With respx mocking httpx (0.x line), invalid SDK requests never reach the respx route."""
+    """With respx mocking httpx (0.x line), an invalid SDK request is shown to the route (so respx counts it:
+    no "not called" error) but the client gets the API's error, and the test fails once, with the diagnosis."""
     suite = suite_v0
     suite.write(
         """
@@ -82,7 +83,7 @@ def test_respx_on_legacy_httpx(suite_v0: Suite) -> None:
             client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=USER)
             with pytest.raises(anthropic.BadRequestError):
                 client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
-            assert route.call_count == 1
+            assert route.call_count == 2
         """
     )
     result = suite.run()
