@@ -47,6 +47,8 @@ def failure_text(failing: Failing) -> str:
     for req, bad in failing:
         parts.append("")
         parts.append(render_text(bad, header=f"{req.label()}: {'; '.join(_action(req, bad))}"))
+        if req.note:
+            parts.append(req.note)
     return redact_text("\n".join(parts))
 
 

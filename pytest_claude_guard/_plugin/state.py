@@ -18,6 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from .._adapters import stub_note
 from .._adapters._common import Block
 from .._context import parse_endpoint
 from .._engine import validate_request
@@ -62,6 +63,7 @@ class CapturedRequest:
     drift: List[Violation] = field(default_factory=list)  # violations that come from time, on a replay
     owner: str = SESSION_ID  # the test whose context made it
     late: bool = False  # made after its test ended (a leaked thread or task)
+    note: Optional[str] = None  # why a mock library may add errors of its own beside a blocked request
 
     @property
     def endpoint(self) -> str:
@@ -248,6 +250,8 @@ class Guard:
                     req.drift = [v for v in violations if v.code in DRIFT_CODES]
         errors = [v for v in violations if v.is_error and v not in req.drift]
         req.blocked = settings.mode == "strict" and bool(errors) and not _batch_items_only(kind, errors)
+        if req.blocked:
+            req.note = stub_note(source)
         failing = req.failing(settings, self.drift_fails)
         with self._lock:
             self.checked += 1

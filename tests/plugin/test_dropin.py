@@ -299,3 +299,24 @@ def test_replayed_recording_of_a_retired_model_is_drift(suite: Suite, drift: str
     else:
         result.assert_outcomes(failed=2)
         result.stdout.fnmatch_lines(["*replayed from *retired.json: re-recording it will fail*"])
+
+
+RESPX_BESIDE_HTTPX2 = """
+import anthropic, pytest, respx
+from conftest import PREFILL
+
+def test_blocked_beside_respx(client):
+    with respx.mock(assert_all_called=False) as router:
+        router.post("https://api.anthropic.com/v1/messages").respond(200, json={})
+        with pytest.raises(anthropic.BadRequestError):
+            client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+"""
+
+
+def test_failure_text_says_why_a_mock_library_may_complain(suite_v2: Suite) -> None:
+    """respx mocks httpx while the 1.x SDK sends through httpx2: the failure text says why respx may report
+    routes as not called."""
+    suite_v2.write(RESPX_BESIDE_HTTPX2)
+    result = suite_v2.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["Note: respx mocks httpx, but the anthropic SDK >= 1.0 sends through httpx2*"])
