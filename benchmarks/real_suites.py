@@ -506,9 +506,11 @@ def run_suite(suite: Suite, cache: pathlib.Path, python: str, timeout: float) ->
     summarize(suite, src, results)
 
 
-def overhead(cache: pathlib.Path, python: str, rounds: int, timeout: float) -> None:
+def overhead(cache: pathlib.Path, python: str, rounds: int, timeout: float, paths: Sequence[str] = ()) -> None:
     """Mirascope's Anthropic tests, plugin off vs strict, alternating, after one warm-up run of each."""
     suite = SUITES["mirascope"]
+    if paths:
+        suite = dataclasses.replace(suite, paths=tuple(paths))
     src = fetch(suite, cache)
     venv = ensure_venv(suite, src, cache, python)
     out = cache / "runs" / f"{suite.name}-{suite.version}"
@@ -523,7 +525,8 @@ def overhead(cache: pathlib.Path, python: str, rounds: int, timeout: float) -> N
             if i:  # round 0 warms bytecode and file caches for both sides
                 wall[mode].append(r.seconds)
                 inside[mode].append(sum(r.test_times.values()))
-    print(f"== overhead: {suite.name} {suite.version} Anthropic tests ({tests} tests), {rounds} alternating rounds after a warm-up")
+    print(f"== overhead: {suite.name} {suite.version} Anthropic tests in {' '.join(suite.paths)} ({tests} tests), "
+          f"{rounds} alternating rounds after a warm-up")
     for label, data in (("wall time (pytest process)", wall), ("in-test time (junit, setup+call+teardown)", inside)):
         off, on = data["off"], data["strict"]
         print(f"  {label}")
@@ -544,11 +547,13 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for the suites' venvs (>= 3.10)")
     parser.add_argument("--overhead", action="store_true", help="time mirascope's Anthropic tests, plugin off vs strict")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for --overhead (default 5)")
+    parser.add_argument("--overhead-path", action="append", default=[], metavar="PATH",
+                        help="time only these test paths of mirascope (repeatable; default: all its Anthropic tests)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     cache = args.cache.expanduser().resolve()
     print(f"checkout {ROOT}; cache {cache}; python {args.python}")
     if args.overhead:
-        overhead(cache, args.python, args.rounds, args.timeout)
+        overhead(cache, args.python, args.rounds, args.timeout, args.overhead_path)
         return 0
     failed = 0
     for name in args.suite or list(SUITES):
