@@ -9,7 +9,19 @@ __all__ = ["redact_text", "redact_headers", "MASK"]
 
 MASK = "[redacted]"
 _KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]*")
-_SECRET_HEADERS = ("x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie", "api-key")
+# Header values that may be shown: what the API and the SDK send that carries no credential.  Every other
+# header's value is masked (gateway auth headers have names of their own: cf-aig-authorization,
+# x-portkey-api-key, x-custom-auth, ...).
+_SHOWN_HEADERS = frozenset(
+    {
+        "host", "accept", "accept-encoding", "connection", "content-type", "content-length", "content-encoding",
+        "user-agent", "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
+        "x-stainless-lang", "x-stainless-package-version", "x-stainless-os", "x-stainless-arch",
+        "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-async", "x-stainless-retry-count",
+        "x-stainless-timeout", "x-stainless-read-timeout", "x-stainless-helper-method", "x-stainless-stream-helper",
+        "x-stainless-helper", "idempotency-key", "x-amz-date", "x-amz-content-sha256", "x-amzn-bedrock-accept",
+    }
+)
 
 
 def redact_text(text: str) -> str:
@@ -17,11 +29,11 @@ def redact_text(text: str) -> str:
 
 
 def _secret(name: str) -> bool:
-    return name in _SECRET_HEADERS or name.startswith("x-amz-") or "token" in name or "secret" in name
+    return name not in _SHOWN_HEADERS
 
 
 def redact_headers(headers: Any) -> Dict[str, str]:
-    """Lower-cased headers with secret values masked (and any ``sk-ant-`` string anywhere)."""
+    """Lower-cased headers; values masked unless the header is on the allow-list (and any ``sk-ant-`` string anywhere)."""
     out: Dict[str, str] = {}
     try:
         items = list(headers.items())

@@ -320,3 +320,21 @@ def test_failure_text_says_why_a_mock_library_may_complain(suite_v2: Suite) -> N
     result = suite_v2.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["Note: respx mocks httpx, but the anthropic SDK >= 1.0 sends through httpx2*"])
+
+
+def test_captured_headers_show_only_allow_listed_values() -> None:
+    """Gateway auth headers, bearer tokens, SigV4 signatures and cookies are masked in captured requests;
+    only headers on the allow-list keep their values."""
+    from pytest_claude_guard._plugin.redact import MASK, redact_headers
+
+    shown = redact_headers(
+        {
+            "Authorization": "Bearer secret-1", "cf-aig-authorization": "Bearer secret-2", "x-portkey-api-key": "secret-3",
+            "x-custom-auth": "secret-4", "Cookie": "session=secret-5", "X-Amz-Security-Token": "secret-6",
+            "anthropic-version": "2023-06-01", "content-type": "application/json", "user-agent": "sk-ant-api03-abcdef",
+        }
+    )
+    assert [name for name, value in shown.items() if value == MASK] == [
+        "authorization", "cf-aig-authorization", "x-portkey-api-key", "x-custom-auth", "cookie", "x-amz-security-token",
+    ]
+    assert shown["anthropic-version"] == "2023-06-01" and shown["user-agent"] == "sk-ant-[redacted]"

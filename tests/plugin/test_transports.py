@@ -105,6 +105,8 @@ def test_cloud_clients_are_normalised(suite: Suite) -> None:
                                                   aws_region="us-east-1", http_client=hc)
             if kind == "vertex":
                 return anthropic.AnthropicVertex(region="us-east5", project_id="p", access_token="t", http_client=hc)
+            if not hasattr(anthropic, "AnthropicFoundry"):  # the oldest supported 0.x release predates it
+                pytest.skip("this anthropic release has no AnthropicFoundry")
             return anthropic.AnthropicFoundry(api_key="test-key", resource="r", http_client=hc)
 
         @pytest.mark.parametrize("kind", ["bedrock", "vertex", "foundry"])
@@ -119,7 +121,9 @@ def test_cloud_clients_are_normalised(suite: Suite) -> None:
             assert transport.requests == []
         """
     )
-    suite.run().assert_outcomes(passed=6)
+    outcomes = suite.run().parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes.get("passed", 0) + outcomes.get("skipped", 0) == 6
+    assert outcomes.get("passed", 0) >= 4
 
 
 def test_vcrpy_replay(suite_v2: Suite) -> None:
