@@ -1,36 +1,63 @@
 """One request, normalised for the rules: endpoint kind, platform, API version, betas, model."""
 from __future__ import annotations
 
+import base64
+import json
 import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
-from urllib.parse import urlsplit
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
+from urllib.parse import unquote, urlsplit
 
 from ._causes import make_violation
 from ._models import Lookup, ModelInfo, Registry
 from ._violation import Violation
 
-__all__ = ["Context", "Endpoint", "parse_endpoint", "normalize_headers", "KNOWN_VERSIONS", "SDK_DEFAULT_VERSION"]
+__all__ = ["Context", "Endpoint", "parse_endpoint", "unwrap_body", "normalize_headers", "KNOWN_VERSIONS", "SDK_DEFAULT_VERSION"]
 
 KNOWN_VERSIONS = ("2023-06-01", "2026-10-21", "2023-01-01")
 SDK_DEFAULT_VERSION = "2026-10-21"
 
 _BEDROCK = re.compile(r"/model/(?P<model>[^/]+)/(?P<op>invoke|invoke-with-response-stream|count-tokens)$")
 _VERTEX = re.compile(r"/publishers/anthropic/models/(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)$")
+# A Bedrock model id names its provider: ``[region.]provider.model``; ARNs and other ids do not.
+_BEDROCK_PROVIDER = re.compile(r"^(?:[a-z]{2,6}\.)?(?P<provider>[a-z0-9-]+)\.[a-z0-9]")
+# Mantle takes Bedrock-style ids in the body (``anthropic.claude-opus-4-6``): the rules judge the Anthropic id.
+_MANTLE_MODEL = re.compile(r"^(?:[a-z]{2,6}\.)?anthropic\.(?P<id>claude-.+)$")
+
+# Services that speak the Messages API (the body and headers of api.anthropic.com) on their own hosts and attach
+# their own credentials (SigV4, a Google bearer token) after the request is built: (host test, service name).
+_SERVICES: Tuple[Tuple[Callable[[str], bool], str], ...] = (
+    (lambda host: "bedrock" in host, "bedrock-mantle"),  # bedrock-mantle.<region>.api.aws/anthropic/v1/messages
+    (lambda host: host.startswith("aws-external-anthropic."), "aws"),  # AnthropicAWS
+    (lambda host: host == "claude.googleapis.com", "google-cloud"),  # AnthropicGoogleCloud
+)
 
 
 @dataclass(frozen=True)
 class Endpoint:
     kind: Optional[str]  # "messages" | "count_tokens" | "batches" | None (not a Messages endpoint)
-    platform: str = "anthropic"  # "anthropic" | "bedrock" | "vertex"
+    platform: str = "anthropic"  # "anthropic" | "bedrock" | "vertex": which body format (and rules) apply
     url_model: Optional[str] = None  # Bedrock/Vertex carry the model in the URL
     beta: bool = False  # `?beta=true`: the SDK's beta namespace (client.beta.messages...)
+    service: str = ""  # who serves a Messages-format endpoint when not Anthropic: "bedrock-mantle", "aws", ...
 
 
 def parse_endpoint(endpoint: Any) -> Endpoint:
     """Understand ``/v1/messages``, ``/v1/messages?beta=true``, full URLs, and Bedrock/Vertex URLs."""
     return _parse_endpoint(str(endpoint or "/v1/messages").strip())
+
+
+def _bedrock_model_is_claude(model: str, host: str, prefix: str) -> bool:
+    """Bedrock InvokeModel URLs are ours on any host and under any prefix (gateways, proxies, VPC endpoints) when
+    the model id names Anthropic; other providers' models (``amazon.titan-...``, ``meta.llama...``) never are;
+    an id naming no provider (an ARN, a provisioned model) is ours on a Bedrock host or path."""
+    lowered = model.lower()
+    if "anthropic" in lowered or "claude" in lowered:
+        return True
+    if not lowered.startswith("arn:") and _BEDROCK_PROVIDER.match(lowered):
+        return False
+    return "bedrock" in host or "bedrock" in prefix.lower() or not host or not prefix
 
 
 @lru_cache(maxsize=256)
@@ -44,10 +71,10 @@ def _parse_endpoint(text: str) -> Endpoint:
     path = path.rstrip("/")
     beta = "beta=true" in text.partition("?")[2].lower()
     m = _BEDROCK.search(path)
-    if m and ("bedrock" in host or not host or path.startswith("/model/")):
-        from urllib.parse import unquote
-
+    if m:
         model = unquote(m.group("model"))
+        if not _bedrock_model_is_claude(model, host, path[: m.start()]):
+            return Endpoint(None)
         kind = "count_tokens" if m.group("op") == "count-tokens" else "messages"
         return Endpoint(kind, "bedrock", model)
     m = _VERTEX.search(path)
@@ -56,14 +83,51 @@ def _parse_endpoint(text: str) -> Endpoint:
         if model == "count-tokens":
             return Endpoint("count_tokens", "vertex", None)
         return Endpoint("messages", "vertex", model)
-    platform = "bedrock" if "bedrock" in host else "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
-    if path.endswith("/messages/count_tokens"):
-        return Endpoint("count_tokens", platform, beta=beta)
     if path.endswith("/messages/batches"):
+        # no cloud platform has the Batches endpoint (Mantle included)
+        platform = "bedrock" if "bedrock" in host else "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
         return Endpoint("batches", platform, beta=beta)
+    platform = "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
+    service = next((name for test, name in _SERVICES if test(host)), "") if platform == "anthropic" else ""
+    if path.endswith("/messages/count_tokens"):
+        return Endpoint("count_tokens", platform, beta=beta, service=service)
     if path.endswith("/messages"):
-        return Endpoint("messages", platform, beta=beta)
+        return Endpoint("messages", platform, beta=beta, service=service)
     return Endpoint(None)
+
+
+def unwrap_body(endpoint: Endpoint, body: Dict[str, Any]) -> Tuple[Endpoint, Dict[str, Any], str, Optional[str]]:
+    """The body the rules judge: Bedrock CountTokens wraps an InvokeModel body, base64-encoded, in
+    ``{"input": {"invokeModel": {"body": ...}}}``; that inner body is judged (as a Messages body when it has
+    ``max_tokens``, the InvokeModel body it is, else as a count_tokens body), at path ``input.invokeModel.body``.
+    Returns (endpoint, body, path prefix, reason it cannot be read or None).  A ``converse`` input is not a
+    Messages body: nothing is judged."""
+    wrapper = body.get("input") if endpoint.platform == "bedrock" and endpoint.kind == "count_tokens" else None
+    if not isinstance(wrapper, dict):
+        return endpoint, body, "", None
+    skip = Endpoint(None, endpoint.platform, endpoint.url_model)
+    invoke = wrapper.get("invokeModel")
+    if not isinstance(invoke, dict):
+        return skip, {}, "", None
+    inner = _decode_blob(invoke.get("body"))
+    if not isinstance(inner, dict):
+        return skip, {}, "", "input.invokeModel.body is not the base64 encoding of a JSON object"
+    kind = "messages" if "max_tokens" in inner else "count_tokens"
+    return replace(endpoint, kind=kind), inner, "input.invokeModel.body", None
+
+
+def _decode_blob(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if not text.startswith("{"):
+            text = base64.b64decode(text, validate=True).decode("utf-8")
+        return json.loads(text)
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
 
 
 def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
@@ -103,6 +167,15 @@ class Context:
     found: List[Violation] = field(default_factory=list)
     memo: Dict[str, Any] = field(default_factory=dict)  # per-request results shared by rules (turns, blocks)
     raw_len: Optional[int] = None  # exact size of the body as received, when it came as bytes/str
+
+    def __post_init__(self) -> None:
+        if self.prefix:
+            return  # a batch item, or a copy of a Context already unwrapped
+        endpoint, body, prefix, problem = unwrap_body(self.endpoint, self.body)
+        if body is not self.body:
+            self.endpoint, self.body, self.prefix = endpoint, body, prefix
+        if problem is not None:
+            self.report("invalid_json", "input.invokeModel.body", reason=problem)
 
     # --- headers ------------------------------------------------------------------------------------
     @property
@@ -151,7 +224,12 @@ class Context:
         if self.endpoint.url_model is not None:
             return self.endpoint.url_model
         m = self.body.get("model")
-        return m if isinstance(m, str) else None
+        if not isinstance(m, str):
+            return None
+        if self.endpoint.service == "bedrock-mantle":
+            found = _MANTLE_MODEL.match(m)
+            return found.group("id") if found else m
+        return m
 
     @property
     def model(self) -> Optional[ModelInfo]:

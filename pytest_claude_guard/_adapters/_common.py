@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol, Tuple
+from urllib.parse import unquote
+
+from .._context import parse_endpoint
 
 
 __all__ = ["Block", "Interceptor", "Uninstall", "is_messages_url", "is_retry", "SOURCE_SDK"]
@@ -17,7 +20,8 @@ Uninstall = Callable[[], None]
 SOURCE_SDK = "anthropic SDK"
 
 # Raw HTTP calls are checked only when the URL is unmistakably a Messages endpoint: any host (proxies and
-# gateways use other base URLs), but the full ``/v1/messages`` path, or a Bedrock / Vertex invoke URL.
+# gateways use other base URLs), but the full ``/v1/messages`` path, or a Vertex invoke URL, or a Bedrock invoke
+# URL that names Bedrock or a Claude model (any host, any path prefix: ``https://gateway/bedrock/model/...``).
 _MESSAGES_PATH = re.compile(r"/v1/messages(/count_tokens|/batches)?/?$")
 _BEDROCK_PATH = re.compile(r"/model/[^/]+/(invoke|invoke-with-response-stream|count-tokens)/?$")
 _VERTEX_PATH = re.compile(r"/publishers/anthropic/models/[^/:]+:(rawPredict|streamRawPredict)/?$")
@@ -62,7 +66,12 @@ def is_messages_url(url: str) -> bool:
     path = _path_of(url)
     if _MESSAGES_PATH.search(path) or _VERTEX_PATH.search(path):
         return True
-    return bool(_BEDROCK_PATH.search(path)) and "bedrock" in url.split("?", 1)[0].lower()
+    if not _BEDROCK_PATH.search(path):
+        return False
+    named = unquote(url.split("?", 1)[0]).lower()
+    if not any(word in named for word in ("bedrock", "anthropic", "claude")):
+        return False
+    return parse_endpoint(url).kind is not None  # not another provider's model (amazon.titan-..., meta.llama...)
 
 
 def is_retry(headers: Any) -> bool:

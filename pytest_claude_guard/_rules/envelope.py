@@ -19,8 +19,11 @@ def version_header(ctx: Context) -> None:
 
 
 def credentials(ctx: Context) -> None:
-    """No x-api-key and no Authorization: a 401 (a warning: gateways may add credentials on the way)."""
-    if ctx.headers is None or ctx.endpoint.platform != "anthropic":
+    """No x-api-key and no Authorization: a 401 (a warning: gateways may add credentials on the way).
+
+    Not judged where the service signs the request after it is built (Mantle and AWS: SigV4; Google Cloud: a
+    bearer token): the SDK attaches those credentials after the guard has seen the request."""
+    if ctx.headers is None or ctx.endpoint.platform != "anthropic" or ctx.endpoint.service:
         return
     if not ctx.headers.get("x-api-key") and not ctx.headers.get("authorization"):
         ctx.report("auth_missing", "", severity="warning")
