@@ -53,6 +53,14 @@ c("model_retired", "C", "Retired model", "confirmed",
   "model {model!s} is retired{retired_note}: the API answers 404",
   "Move to a current model{suggestion_note}; see the models overview for the replacement.",
   api="model: {model}", status=404, etype="not_found_error")
+# Evidence: the SDK's deprecation data (anthropic 2.14.0 `_data/deprecated_models.py`: claude-opus-4-5 ->
+# "January 22nd, 2027"; the SDK emits a DeprecationWarning until then) and the docs' model deprecations page
+# (a deprecated model keeps being served until its retirement date, then answers 404 like any retired id).
+c("model_deprecated", "C", "Deprecated model (end of life announced)", "confirmed",
+  "model {model!s} is deprecated: its end of life is {end_of_life} ({days_note}), after which the API answers 404",
+  "Move to a current model before {end_of_life}; the model deprecations page "
+  "(https://docs.anthropic.com/en/docs/resources/model-deprecations) names the replacement.",
+  status=0, etype="")
 c("model_not_found", "C", "Unknown model id", "confirmed",
   "model {model!s} is not a model id this plugin knows{suggestion_note}",
   "Use an exact model id or alias (case-sensitive){suggestion_fix}; if it is a new model, point "

@@ -28,10 +28,12 @@ from typing import Any
 import pytest
 
 from pytest_claude_guard import Violation, load_registry, validate_request
-from pytest_claude_guard._models import Registry
+from pytest_claude_guard._models import Registry, today_as
 
 CASES = Path(__file__).parent / "cases"
 DEFAULT_HEADERS: dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
+# lifecycles are judged by date: the case verdicts are written for this day (claude-sonnet-4-5 deprecated, served)
+CASE_TODAY = "2026-11-15"
 CASE_KEYS = {"description", "endpoint", "headers", "body", "generate", "models", "expect", "near_miss_of",
              "allow_warnings"}
 
@@ -182,7 +184,8 @@ def run_case(case: dict[str, Any], tmp_dir: Path) -> list[Violation]:
     body = _expand_repeat(body)
     headers = case.get("headers", DEFAULT_HEADERS)
     endpoint = case.get("endpoint", "/v1/messages")
-    return validate_request(body, headers=headers, endpoint=endpoint, registry=_registry_for(case, tmp_dir))
+    with today_as(CASE_TODAY):
+        return validate_request(body, headers=headers, endpoint=endpoint, registry=_registry_for(case, tmp_dir))
 
 
 def describe(found: list[Violation]) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from pytest_claude_guard import load_registry, validate_request
 from pytest_claude_guard._cli import main
+from pytest_claude_guard._models import today_as
 from pytest_claude_guard._models_refresh import build_registry_file, model_entry
 
 CANARY = "sk-ant-api03-CANARY-never-printed-0123456789"
@@ -258,7 +259,7 @@ def test_refresh_paginates_with_the_right_headers(
         assert headers["anthropic-version"] == "2023-06-01"
     document = json.loads(output.read_text("utf-8"))
     assert [m["id"] for m in document["models"]] == ["claude-2.1", "claude-haiku-4-5", "claude-newt-6"]
-    assert err.splitlines()[0] == f"wrote 3 model(s) to {output} (1 not in the built-in table: claude-newt-6)"
+    assert err.splitlines()[0] == f"wrote 3 model(s) to {output} (1 not in the built-in table or the installed SDK: claude-newt-6)"
     assert out == ""
 
 
@@ -376,27 +377,36 @@ def test_refresh_to_stdout(
 
 
 def test_models_list_table(capsys: pytest.CaptureFixture[str]) -> None:
-    """The built-in table: a header, a rule, one row per model with ? for unknowns."""
-    assert main(["models", "list"]) == 0
+    """The registry: today and the sources merged, a header, a rule, one row per model with ? for unknowns."""
+    with today_as("2026-11-15"):
+        assert main(["models", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == [
-        "id",
-        "snapshot",
-        "lifecycle",
-        "context",
-        "max",
-        "out",
-        "thinking",
-        "prefill",
-        "effort",
-    ]
-    assert set(lines[1]) <= {"-", " "}
-    rows = {line.split()[0]: line.split() for line in lines[2:]}
-    assert rows["claude-haiku-4-5"] == [
-        "claude-haiku-4-5", "claude-haiku-4-5-20251001", "active", "200K", "64K", "enabled,disabled", "yes",
-        "no",
+    assert lines[0] == "today: 2026-11-15 (set_today())"
+    assert lines[1].startswith("sources, newest last (it wins): built-in")
+    assert lines[2] == ""
+    header, rule, rows = lines[3], lines[4], lines[5:]
+    assert header.split() == [
+        "id", "snapshot", "lifecycle", "source", "context", "max", "out", "thinking", "prefill", "effort", "other",
+        "sources",
     ]  # fmt: skip
-    assert rows["claude-opus-4-6"][3:7] == ["1M", "128K", "adaptive,enabled,disabled", "no"]
+    assert set(rule) <= {"-", " "}
+    by_id = {line.split()[0]: line for line in rows}
+    assert by_id["claude-haiku-4-5"].split() == [
+        "claude-haiku-4-5", "claude-haiku-4-5-20251001", "active", "built-in", "200K", "64K", "enabled,disabled",
+        "yes", "no", "-",
+    ]  # fmt: skip
+    assert by_id["claude-opus-4-6"].split()[4:8] == ["1M", "128K", "adaptive,enabled,disabled", "no"]
+    assert "deprecated until 2026-11-30 (15 days left)" in by_id["claude-sonnet-4-5"]
+    assert "retired (end of life 2026-06-30)" in by_id["claude-mythos-preview"]
+
+
+def test_models_alone_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    """``claude-guard models`` with no subcommand is ``models list``."""
+    with today_as("2026-11-15"):
+        assert main(["models"]) == 0
+        alone = capsys.readouterr().out
+        assert main(["models", "list"]) == 0
+    assert alone == capsys.readouterr().out
 
 
 def test_models_list_with_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

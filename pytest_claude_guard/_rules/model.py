@@ -1,8 +1,8 @@
-"""Rules: the model id (retired, unknown) and its output ceiling."""
+"""Rules: the model id (retired, deprecated, unknown) and its output ceiling."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .._context import Context
 
@@ -26,6 +26,15 @@ def _impossible(name: str) -> bool:
     return (not name.strip()) or name != name.strip() or " " in name or not name.startswith("claude-") or name != name.lower()
 
 
+def _days_note(days: int, served_on: Optional[str]) -> str:
+    if days < 0:
+        seen = f": a registry file saw it served on {served_on}" if served_on else ""
+        return f"retirement overdue by {-days} day{'s' if days != -1 else ''}{seen}"
+    if days == 0:
+        return "today is the last day it is served"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
 def model_id(ctx: Context) -> None:
     name = ctx.model_name
     if name is None or name == "":
@@ -42,8 +51,11 @@ def model_id(ctx: Context) -> None:
     }
     if found.status == "retired":
         retired_on = found.info.retired_on if found.info else None
-        params["retired_note"] = f" (since {retired_on})" if retired_on else ""
+        params["retired_note"] = f" (end of life {retired_on})" if retired_on else ""
         ctx.report("model_retired", where, **params)
+    elif found.lifecycle == "deprecated" and found.end_of_life is not None and found.days_left is not None:
+        ctx.report("model_deprecated", where, severity="warning", end_of_life=found.end_of_life.isoformat(),
+                   days_note=_days_note(found.days_left, found.info.served_on if found.info else None), **params)
     elif found.status == "unknown":
         platform_default = ctx.endpoint.platform == "anthropic"
         severity = "error" if platform_default and _impossible(name) else "warning"
