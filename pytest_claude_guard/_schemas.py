@@ -35,6 +35,7 @@ __all__ = [
     "def_of",
     "schema_dir",
     "preload",
+    "schemas_sdk_version",
     "PLATFORMS",
 ]
 
@@ -85,6 +86,12 @@ def schema_for(name: str, platform: str = "anthropic") -> Json:
         props["anthropic_beta"] = {"type": "array", "items": {"type": "string"}}
     required = sorted((set(base.get("required", ())) - {"model"}) | {"anthropic_version"})
     return {**base, "properties": props, "required": required}
+
+
+def schemas_sdk_version() -> str:
+    """The anthropic SDK release the schemas were generated from (their ``$comment`` stamp; "" when unstamped)."""
+    match = re.search(r"from anthropic (\S+)", str(load_schema("messages").get("$comment", "")))
+    return match.group(1) if match else ""
 
 
 def preload() -> None:

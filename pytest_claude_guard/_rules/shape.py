@@ -5,6 +5,9 @@ entry (or union tag) it came from; never through ``best_match``.  One schema pro
 Beta gating: a beta request (any ``anthropic-beta`` value, or a ``?beta=true`` endpoint) is judged by the
 beta schema, any other by the plain one; with headers unknown the beta schema decides errors and what only
 the plain schema rejects is a header-dependent warning.
+Newer SDKs: where the installed anthropic SDK is newer than the schemas, a field or a block / tool / source type
+that its request types define is not extra (``_sdk_fields``, read once by ``preload``): the schema errors it would
+give are dropped before mapping.  A field unknown to both stays an error.
 """
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # imported by preload(), not with the package (start-up cost)
     from jsonschema import ValidationError
 
 from .. import _schemas as S
+from .. import _sdk_fields as K
 from .._context import Context
 
 __all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope", "preload"]
@@ -148,15 +152,62 @@ def _schema_checks(ctx: Context, kind: str, platform: str, mapper: Mapper) -> No
     primary = f"{kind}.beta" if mode != "plain" else kind
     found: List[Finding] = []
     if not S.is_valid(primary, platform, body):
-        found = _map_all(ctx, S.iter_errors(primary, platform, body), mapper)
+        found = _map_all(ctx, _screen(primary, S.iter_errors(primary, platform, body)), mapper)
         for finding in found:
             _emit(ctx, finding)
     if mode == "unknown":
         covered = [tuple(str(p) for p in f.path) for f in found]
-        for finding in _map_all(ctx, S.iter_errors(kind, platform, body), mapper):
+        for finding in _map_all(ctx, _screen(kind, S.iter_errors(kind, platform, body)), mapper):
             where = tuple(str(p) for p in finding.path)
             if not any(_related(where, other) for other in covered):  # one problem, one violation
                 _emit(ctx, finding, header_dependent=True)
+
+
+def _screen(name: str, errors: List[ValidationError]) -> List[ValidationError]:
+    """Schema ``name``'s errors without what the installed SDK's request types define: an unknown tag the SDK's
+    union has is dropped; an extra key the SDK's TypedDict has is marked known (``_extras`` skips it)."""
+    index = K.sdk_index()
+    if not index:
+        return errors
+    out: List[ValidationError] = []
+    for error in errors:
+        if error.validator == "additionalProperties":
+            known = index.fields_of(_owner_def(name, error))
+            if known:
+                error._cg_sdk_known = known  # type: ignore[attr-defined]
+        elif error.validator == "x-discriminator" and _sdk_tag(index, name, error):
+            continue  # a branch newer than the schemas: nothing here can judge its content
+        out.append(error)
+    return out
+
+
+def _owner_def(name: str, error: ValidationError) -> str:
+    """The ``$defs`` entry whose object ``error`` is about (``$root:<schema>`` for the body; "" if inline)."""
+    path = list(error.absolute_path)
+    found = S.def_of(error)
+    if found is None:
+        return "" if _real(path) else f"$root:{name}"
+    below = path[len(path) - found[1]:] if found[1] else []
+    return found[0] if all(isinstance(p, S.Tag) for p in below) else ""  # a union branch adds its tag
+
+
+def _sdk_tag(index: K.SdkIndex, name: str, error: ValidationError) -> bool:
+    disc = getattr(error, "discriminator", None)
+    if not isinstance(disc, dict) or not isinstance(error.instance, dict):
+        return False
+    refs = [*disc.get("mapping", {}).values(), *([disc["default"]] if "default" in disc else [])]
+    members = [str(ref).rsplit("/", 1)[-1] for ref in refs]
+    prop = str(disc.get("propertyName"))
+    return index.knows_tag(prop, members, error.instance.get(prop), _union_place(name, error))
+
+
+def _union_place(name: str, error: ValidationError) -> Optional[Tuple[str, str]]:
+    """(owner ``$defs`` entry or ``$root:<schema>``, property) of the union ``error`` is about, when known."""
+    path = list(error.absolute_path)
+    found = S.def_of(error)
+    owner, below = (f"$root:{name}", path) if found is None else (found[0], path[len(path) - found[1]:] if found[1] else [])
+    keys = [p for p in below if isinstance(p, str) and not isinstance(p, S.Tag)]
+    return (owner, keys[0]) if keys else None
 
 
 def _related(a: Tuple[str, ...], b: Tuple[str, ...]) -> bool:
@@ -265,8 +316,10 @@ def _input_schema_problem(schema: Any) -> Optional[str]:
 
 
 def preload() -> None:
-    """Import jsonschema's meta-schema check and run it once, so that checking an ``input_schema`` imports nothing."""
+    """Import jsonschema's meta-schema check and run it once, so that checking an ``input_schema`` imports nothing;
+    read what the installed SDK's request types know (once per process)."""
     _meta_problem(json.dumps({"type": "object"}, sort_keys=True))
+    K.preload()
 
 
 @lru_cache(maxsize=1024)
@@ -427,7 +480,8 @@ def _real(path: Sequence[Any]) -> List[Any]:
 def _extras(error: ValidationError) -> List[str]:
     inst = error.instance if isinstance(error.instance, dict) else {}
     props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-    return [k for k in inst if k not in props]
+    known: FrozenSet[str] = getattr(error, "_cg_sdk_known", frozenset())  # defined by the installed SDK (see _screen)
+    return [k for k in inst if k not in props and k not in known]
 
 
 def _missing(error: ValidationError) -> List[str]:
@@ -610,7 +664,7 @@ def _map_top_extra(ctx: Context, kind: str, key: str) -> List[Finding]:
         return [_f("unknown_top_level_param", (key,), param=key, reason=" (it is an OpenAI Chat Completions "
                    "parameter)", hint=OPENAI_HINTS[key])]
     beta_props = S.load_schema(f"{kind}.beta")["properties"]
-    if key in beta_props:
+    if key in beta_props or key in K.sdk_index().fields_of(f"$root:{kind}.beta"):
         return [_f("unknown_top_level_param", (key,), param=key, reason=" without a beta header",
                    hint=" or send the beta header that enables it (client.beta.messages.create(..., betas=[...]))")]
     props = sorted(S.load_schema(kind)["properties"])
