@@ -13,7 +13,7 @@ import pytest
 
 from ._adapters import install_all, vcr_replay
 from ._adapters._lazy import PostImportHooks
-from ._models import Registry, load_registry
+from ._models import Registry, TodayError, configure_today, load_registry
 from ._plugin import options, outcome
 from ._plugin import report as report_mod
 from ._plugin.api import ClaudeGuardWarning
@@ -50,6 +50,11 @@ def pytest_configure(config: pytest.Config) -> None:
     preload()
     config.addinivalue_line("markers", options.MARKER_HELP)
     guard = Guard(options.from_config(config), _registry(config), drift_fails=options.drift_fails(config))
+    try:  # lifecycles (deprecated, retired) are judged as of this date: CLAUDE_GUARD_TODAY > ini > the clock
+        today = configure_today(config.getini("claude_guard_today"))
+    except TodayError as exc:
+        raise pytest.UsageError(f"claude-guard: {exc}") from None
+    guard.today = f"{today.day.isoformat()} ({today.source})"
     config.stash[GUARD] = guard
     config.stash[_UNINSTALL] = _install(guard)
 
@@ -186,7 +191,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     path = config.getoption("claude_guard_report")
     if path:
         try:
-            report_mod.write_report(Path(path), guard.records, guard.checked)
+            report_mod.write_report(Path(path), guard.records, guard.checked, today=guard.today)
         except Exception as exc:  # noqa: BLE001 - a report that cannot be written fails the run, never crashes it
             problems.append(f"cannot write the report {path}: {type(exc).__name__}: {exc}")
     config.stash[_PROBLEMS] = problems
@@ -208,7 +213,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if guard is None:
         return
     try:
-        lines = report_mod.summary_lines(guard.records, guard.checked)
+        lines = report_mod.summary_lines(guard.records, guard.checked, today=guard.today)
     except Exception as exc:  # noqa: BLE001
         lines = [f"claude-guard could not summarise its findings: {type(exc).__name__}: {exc}"]
     lines += [f"claude-guard: {problem}" for problem in config.stash.get(_PROBLEMS, [])]

@@ -74,6 +74,11 @@ def addoption(parser: pytest.Parser) -> None:
         "section (default) or fail their tests",
     )
     parser.addini("claude_guard_drift", "report | fail (default report): replayed recordings of retired models", default=None)
+    parser.addini(
+        "claude_guard_today",
+        "YYYY-MM-DD: judge model lifecycles (deprecated, retired) as of this date (CLAUDE_GUARD_TODAY wins; default today)",
+        default=None,
+    )
     parser.addini("claude_guard_mode", "strict | warn | off (default strict)", default=None)
     parser.addini("claude_guard_fail_on", "error | warning (default error)", default=None)
     parser.addini("claude_guard_ignore", "cause codes never reported (one per line, or comma-separated)", type="linelist")

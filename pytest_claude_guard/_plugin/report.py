@@ -74,7 +74,10 @@ def _outside(records: Sequence[Record]) -> List[str]:
     return lines
 
 
-def summary_lines(records: Sequence[Record], checked: int) -> List[str]:
+_LIFECYCLE = frozenset({"model_deprecated", "model_retired"})
+
+
+def summary_lines(records: Sequence[Record], checked: int, today: str = "") -> List[str]:
     """Violations by cause (errors and warnings counted apart, with the first test of each), then replay
     drift, then requests made outside their test."""
     counted = _counted(records)
@@ -89,16 +92,18 @@ def summary_lines(records: Sequence[Record], checked: int) -> List[str]:
         lines.extend(_by_code(counted))
     elif checked:
         lines.append(f"{checked} request(s) checked, no violations")
+    if today and any(r["code"] in _LIFECYCLE for r in records):
+        lines.append(f"model lifecycles judged as of {today}")
     return lines + _drift(records) + _outside(records)
 
 
-def report_document(records: Sequence[Record], checked: int) -> Dict[str, Any]:
-    return {"version": REPORT_VERSION, "requests_checked": checked, "violations": [dict(r) for r in records]}
+def report_document(records: Sequence[Record], checked: int, today: str = "") -> Dict[str, Any]:
+    return {"version": REPORT_VERSION, "today": today, "requests_checked": checked, "violations": [dict(r) for r in records]}
 
 
-def write_report(path: Path, records: Sequence[Record], checked: int) -> None:
+def write_report(path: Path, records: Sequence[Record], checked: int, today: str = "") -> None:
     # ASCII escapes: a lone surrogate in a request (a model id, a path) cannot break the file
-    text = json.dumps(report_document(records, checked), indent=2, ensure_ascii=True)
+    text = json.dumps(report_document(records, checked, today), indent=2, ensure_ascii=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(redact_text(text) + "\n", encoding="utf-8")
 

@@ -139,6 +139,7 @@ class Guard:
         self.checked = 0
         self.replay_probe: Optional[ReplayProbe] = None
         self.root = os.getcwd()  # call sites are shown relative to it
+        self.today = ""  # the date lifecycles are judged as of, and its source (for the report)
         self._shipped = (0, 0)  # (records, checked) already sent to the xdist controller
         self._active = True
         self._lock = threading.Lock()

@@ -338,3 +338,49 @@ def test_captured_headers_show_only_allow_listed_values() -> None:
         "authorization", "cf-aig-authorization", "x-portkey-api-key", "x-custom-auth", "cookie", "x-amz-security-token",
     ]
     assert shown["anthropic-version"] == "2023-06-01" and shown["user-agent"] == "sk-ant-[redacted]"
+
+
+SONNET_45 = """
+import anthropic
+from conftest import USER
+
+def test_sonnet_45(client):
+    try:
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=5, messages=USER)
+    except anthropic.NotFoundError:
+        pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("ini", "env", "outcome", "code", "today"),
+    [
+        ("claude_guard_today = 2026-11-29", None, "passed", "model_deprecated", "2026-11-29 (ini claude_guard_today)"),
+        ("claude_guard_today = 2026-11-29", "2026-12-01", "failed", "model_retired", "2026-12-01 (CLAUDE_GUARD_TODAY)"),
+        ("", "2026-12-01", "failed", "model_retired", "2026-12-01 (CLAUDE_GUARD_TODAY)"),
+    ],
+)
+def test_lifecycle_date_from_ini_or_environment(
+    suite_v2: Suite, monkeypatch: pytest.MonkeyPatch, ini: str, env: str, outcome: str, code: str, today: str
+) -> None:
+    """The date lifecycles are judged as of: CLAUDE_GUARD_TODAY > ini claude_guard_today > the clock; the report
+    and the summary record it. claude-sonnet-4-5 is served (deprecated) on 2026-11-29 and retired on 2026-12-01."""
+    if env:
+        monkeypatch.setenv("CLAUDE_GUARD_TODAY", env)
+    if ini:
+        suite_v2.ini(ini)
+    suite_v2.write(SONNET_45)
+    result = suite_v2.run("--claude-guard-report=r.json", subprocess=True)
+    result.assert_outcomes(**{outcome: 1})
+    result.stdout.fnmatch_lines([f"  {code}  *", f"model lifecycles judged as of {today}"])
+    doc = json.loads((suite_v2.pytester.path / "r.json").read_text())
+    assert doc["today"] == today and [v["code"] for v in doc["violations"]] == [code]
+
+
+def test_bad_lifecycle_date_is_a_usage_error(suite_v2: Suite) -> None:
+    """A claude_guard_today that is not YYYY-MM-DD stops the run at start-up, naming the ini key."""
+    suite_v2.ini("claude_guard_today = next tuesday")
+    suite_v2.write(SONNET_45)
+    result = suite_v2.run(subprocess=True)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*claude-guard*claude_guard_today*"])
