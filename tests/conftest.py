@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Model lifecycles are judged by date: this suite judges them as of a fixed day, so that a retirement on the
+# calendar never turns it red (tests about other days use today_as / set the variable themselves).
+SUITE_TODAY = "2026-11-15"
+os.environ.setdefault("CLAUDE_GUARD_TODAY", SUITE_TODAY)
 LEGACY_SPEC = os.environ.get("CLAUDE_GUARD_LEGACY_SDK", "").strip()
 LEGACY_SDK = REPO / (".legacy-sdk-" + re.sub(r"[^A-Za-z0-9.]+", "_", LEGACY_SPEC) if LEGACY_SPEC else ".legacy-sdk")
 # the SDK's own floor on httpx is too loose for old releases (httpx 0.28 dropped `proxies`): pin what they ran on

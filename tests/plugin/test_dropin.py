@@ -367,6 +367,8 @@ def test_lifecycle_date_from_ini_or_environment(
     and the summary record it. claude-sonnet-4-5 is served (deprecated) on 2026-11-29 and retired on 2026-12-01."""
     if env:
         monkeypatch.setenv("CLAUDE_GUARD_TODAY", env)
+    else:
+        monkeypatch.delenv("CLAUDE_GUARD_TODAY", raising=False)  # the suite's fixed day would win over the ini
     if ini:
         suite_v2.ini(ini)
     suite_v2.write(SONNET_45)
