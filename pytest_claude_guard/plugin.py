@@ -12,7 +12,6 @@ from typing import Any, Callable, Generator, List, Optional
 import pytest
 
 from ._adapters import install_all, vcr_replay
-from ._adapters._lazy import PostImportHooks
 from ._models import Registry, TodayError, configure_today, load_registry
 from ._plugin import options, outcome
 from ._plugin import report as report_mod
@@ -63,12 +62,9 @@ def _install(guard: Guard) -> Callable[[], None]:
     """The HTTP adapters, request origins (threads, executors) and the cassette replay probe."""
     probe = vcr_replay.ReplayProbe()
     guard.replay_probe = probe
-    undo: List[Callable[[], None]] = [install_all(guard), guard.origins.install()]
-    hooks = PostImportHooks({vcr_replay.MODULE: lambda module: undo.append(vcr_replay.install(module, probe))})
-    hooks.start()
+    undo = [install_all(guard, {vcr_replay.MODULE: lambda module: vcr_replay.install(module, probe)}), guard.origins.install()]
 
     def uninstall() -> None:
-        hooks.stop()
         while undo:
             undo.pop()()
 

@@ -36,19 +36,10 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Json = Dict[str, Any]
 
-# endpoint file -> (module, root TypedDict, extra root properties)
 SAMPLING_KEYS = ("temperature", "top_k", "top_p")
-ENDPOINTS: Dict[str, Tuple[str, str]] = {
-    "messages": ("anthropic.types.message_create_params", "MessageCreateParamsBase"),
-    "messages.beta": ("anthropic.types.beta.message_create_params", "MessageCreateParamsBase"),
-    "count_tokens": ("anthropic.types.message_count_tokens_params", "MessageCountTokensParams"),
-    "count_tokens.beta": ("anthropic.types.beta.message_count_tokens_params", "MessageCountTokensParams"),
-    "batches": ("anthropic.types.messages.batch_create_params", "BatchCreateParams"),
-    "batches.beta": ("anthropic.types.beta.messages.batch_create_params", "BatchCreateParams"),
-}
-# Keys the SDK sends as headers, not in the body (see resources/messages/messages.py: extra_headers).
-HEADER_KEYS = frozenset({"user_profile_id", "workspace_id", "betas"})
-DISCRIMINATOR_KEYS = ("type", "role")
+# endpoint file -> (module, root TypedDict); keys the SDK sends as headers; union tags: one definition, shared with
+# the engine's reader of the installed SDK's types
+from pytest_claude_guard._sdk_fields import DISCRIMINATOR_KEYS, ENDPOINTS, HEADER_KEYS  # noqa: E402
 # The spec models these as one-branch discriminated unions, so the API puts their tag in error paths
 # (``system.1.cache_control.ephemeral.scope``) although the SDK types them as a plain TypedDict.
 ONE_BRANCH_UNIONS = ("CacheControlEphemeralParam", "BetaCacheControlEphemeralParam")

@@ -29,8 +29,9 @@ ADAPTERS: Mapping[str, Install] = MappingProxyType(
 )
 
 
-def install_all(guard: Interceptor) -> Uninstall:
-    """Hook every supported library for ``guard``; the returned callable undoes it all (last in, first out)."""
+def install_all(guard: Interceptor, extra: Mapping[str, Callable[[ModuleType], Uninstall]] = MappingProxyType({})) -> Uninstall:
+    """Hook every supported library for ``guard`` (and run ``extra``'s installers, by module name, the same way);
+    the returned callable undoes it all (last in, first out)."""
     undo: List[Uninstall] = []
 
     def bind(install: Install) -> Callable[[ModuleType], None]:
@@ -40,6 +41,8 @@ def install_all(guard: Interceptor) -> Uninstall:
         return on_import
 
     callbacks: Dict[str, Callable[[ModuleType], None]] = {name: bind(fn) for name, fn in ADAPTERS.items()}
+    for name, install in extra.items():
+        callbacks[name] = lambda module, install=install: undo.append(install(module))  # type: ignore[misc]
     hooks = PostImportHooks(callbacks)
     hooks.start()
 

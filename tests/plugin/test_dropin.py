@@ -379,8 +379,9 @@ def test_lifecycle_date_from_ini_or_environment(
     assert doc["today"] == today and [v["code"] for v in doc["violations"]] == [code]
 
 
-def test_bad_lifecycle_date_is_a_usage_error(suite_v2: Suite) -> None:
+def test_bad_lifecycle_date_is_a_usage_error(suite_v2: Suite, monkeypatch: pytest.MonkeyPatch) -> None:
     """A claude_guard_today that is not YYYY-MM-DD stops the run at start-up, naming the ini key."""
+    monkeypatch.delenv("CLAUDE_GUARD_TODAY", raising=False)  # it would win over the ini
     suite_v2.ini("claude_guard_today = next tuesday")
     suite_v2.write(SONNET_45)
     result = suite_v2.run(subprocess=True)
