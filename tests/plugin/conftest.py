@@ -132,6 +132,9 @@ class Suite:
         self.pytester.makeini("[pytest]\n" + textwrap.dedent(text))
 
     def run(self, *args: str, subprocess: bool = False) -> pytest.RunResult:
+        # pytest prints whole failure messages in the short summary on CI: inner output must not depend on it
+        self.monkeypatch.delenv("CI", raising=False)
+        self.monkeypatch.delenv("BUILD_NUMBER", raising=False)
         if self.line == "v0":
             self.monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(self.legacy), os.environ.get("PYTHONPATH")])))
             return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
