@@ -253,8 +253,13 @@ def _mismatch(ctx: Context, item: Image, probe: ImageProbe) -> None:
         severity = "warning"
     elif actual in IMAGE_TYPES or actual in ("image/bmp", "image/tiff", "image/heic", "image/avif"):
         detail = f"{path} is declared {declared} but the bytes are {actual}"
-        # Recorded traffic: a PNG declared image/jpeg was accepted; image/png with other bytes is a 400.
-        severity = None if declared == "image/png" else "warning"
+        # image/png with JPEG bytes: "The image was specified using the image/png media type, but the image appears
+        # to be a image/jpeg image" on the first-party API (home-assistant/core#167208 claude-haiku-4-5,
+        # Mercor-Intelligence/archipelago#205 claude-opus-5, BerriAI/litellm#24900, 1jehuang/jcode#465).  A PNG
+        # declared image/jpeg: recorded accepted (activeagents/activeagent) and reported rejected
+        # (dust-tt/dust#26545): a warning.  Bedrock and Vertex: no evidence either way, so a warning there.
+        first_party = ctx.endpoint.platform == "anthropic"
+        severity = None if declared == "image/png" and first_party else "warning"
     else:  # a PDF, SVG, HTML page or plain text: no image decoder accepts it
         detail = f"{path} is declared {declared} but the bytes are {actual}, not an image"
     if actual in ("data URL", "undecodable", "unrecognised"):

@@ -113,6 +113,13 @@ def prefill(ctx: Context) -> None:
         ctx.report("prefill_with_structured_output", "messages", i)
 
 
+# Mid-conversation role "system" observed accepted on Bedrock InvokeModel: claude-opus-4-8
+# (BerriAI/litellm#30443, live us-east-1 proxy test; the Bedrock docs list Opus 4.8, as quoted in
+# braintrustdata/lingua#269) and claude-sonnet-5 (BerriAI/litellm#32882).  Other models that take it on the
+# first-party API: unobserved on Bedrock (a warning); Vertex: unobserved (a warning).
+SYSTEM_ROLE_SEEN_ON = {"bedrock": ("claude-opus-4-8", "claude-sonnet-5")}
+
+
 def system_role(ctx: Context) -> None:
     """role 'system' inside messages: unsupported models/platforms, and placement on models that take it."""
     model = ctx.model
@@ -121,6 +128,14 @@ def system_role(ctx: Context) -> None:
         if m.get("role") != "system":
             continue
         if platform in ("bedrock", "vertex"):
+            if model is not None and model.mid_conversation_system:
+                if model.id not in SYSTEM_ROLE_SEEN_ON.get(platform, ()):
+                    ctx.report("role_system_unsupported_model", "messages", i, severity="warning", model=model.id,
+                               platform_note=f" on {platform.title()} (not observed there; the first-party API "
+                                             "accepts it)")
+                    continue
+                _system_position(ctx, i, m)
+                continue
             ctx.report("role_system_unsupported_model", "messages", i, model=ctx.model_name or "this model",
                        platform_note=f" on {platform.title()}")
             continue
@@ -132,12 +147,15 @@ def system_role(ctx: Context) -> None:
         if model.mid_conversation_system is False:
             ctx.report("role_system_unsupported_model", "messages", i, model=model.id, platform_note="")
         elif model.mid_conversation_system:
-            if i == 0:
-                ctx.report("role_system_position", "messages", i,
-                           detail="use the top-level 'system' parameter for the initial system prompt")
-            elif _is_empty(m):
-                ctx.report("role_system_position", "messages", i,
-                           detail="system content must contain at least one block")
+            _system_position(ctx, i, m)
+
+
+def _system_position(ctx: Context, i: int, m: Dict[str, Any]) -> None:
+    if i == 0:
+        ctx.report("role_system_position", "messages", i,
+                   detail="use the top-level 'system' parameter for the initial system prompt")
+    elif _is_empty(m):
+        ctx.report("role_system_position", "messages", i, detail="system content must contain at least one block")
 
 
 def version_2026_content(ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Tuple
 
 from .._context import Context
-from ._walk import blocks_of, thinking_on, thinking_type, turns
+from ._walk import blocks_of, is_server_tool_block, thinking_on, thinking_type, turns
 
 EFFORT_ORDER = ("low", "medium", "high", "xhigh", "max")
 THINKING_BLOCKS = ("thinking", "redacted_thinking")
@@ -75,7 +75,12 @@ def assistant_blocks(ctx: Context) -> None:
             continue
         blocks = m["content"]
         kinds = [_kind(b) for b in blocks]
-        if any(k in THINKING_BLOCKS for k in kinds) and kinds[0] not in THINKING_BLOCKS:
+        if any(k in THINKING_BLOCKS for k in kinds) and kinds[0] not in THINKING_BLOCKS \
+                and not is_server_tool_block(blocks[0]):
+            # The evidence (anthropics/claude-code#20705 "Found text", anomalyco/opencode#3077 "found tool_use")
+            # covers turns that open with text or tool_use.  A turn the API itself produced around a server tool
+            # (code execution, web search) can open with server_tool_use and think after the result; such turns
+            # are echoed back as received (BerriAI/litellm#23093, defog-ai/defog#268): exempt.
             ctx.report("thinking_not_first_block", "messages", i, "content", 0, found=kinds[0])
         if i == final_i and kinds and kinds[-1] == "thinking":
             ctx.report("thinking_last_block", "messages", i)
