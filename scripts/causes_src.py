@@ -158,6 +158,12 @@ c("text_block_empty", "D", "Empty text block", "confirmed", "{path} is an empty 
 c("text_block_whitespace_only", "D", "Whitespace-only text", "confirmed", "{path} contains only whitespace",
   "Remove whitespace-only text or replace it with real content.",
   api="messages: text content blocks must contain non-whitespace text")
+# Evidence: BoltAI/BoltAI#165 (2024-09, Claude 3.5 Sonnet) and anomalyco/opencode#35101 (2026-07, Opus 4.7+), both
+# "system: text content blocks must contain non-whitespace text"; NousResearch/hermes-agent#86643 (with cache_control).
+c("system_text_whitespace_only", "D", "Whitespace-only system text block", "confirmed",
+  "{path} is a system text block with only whitespace",
+  "Drop whitespace-only blocks from `system` (or give them text); a cache_control breakpoint on one does not save it.",
+  api="system: text content blocks must contain non-whitespace text")
 c("final_assistant_trailing_whitespace", "D", "Prefill ends in whitespace", "confirmed",
   "the final assistant message ends with whitespace ({tail!r})",
   "Strip trailing whitespace from the prefilled assistant text (text.rstrip()).",
@@ -324,6 +330,16 @@ c("sampling_with_thinking", "I", "Sampling parameter with thinking on", "confirm
   "With thinking on, leave temperature at 1 (or unset), top_k unset and top_p in [0.95, 1].", api="{api_detail}")
 c("sampling_param_range", "I", "Sampling parameter out of range", "confirmed", "{param}={value} is outside {range}",
   "Keep temperature and top_p within [0, 1] and top_k a non-negative integer.", api="{param}: {api_detail}")
+# Evidence: -1 was the "unset" sentinel ("top_p: range: -1 or 0..1", anthropics/anthropic-sdk-typescript#484, 2024;
+# "temperature: range: -1 or 0..1", anthropics/anthropic-sdk-python#893, 2025-03) and is still accepted in recordings on
+# claude-3-5-sonnet; current models reject it: "`top_p` cannot be set to -1 for this model" on claude-haiku-4-5 and
+# claude-sonnet-4-6 (kpjmd/orthoiq-agents CHANGELOG; @langchain/anthropic 0.3.34 stops sending it for haiku-4-5 and
+# sonnet-4-5), "`temperature` cannot be set to -1 for this model" (a 2026-09 research log, Haiku/Sonnet) and the
+# maintainer's word on anthropic-sdk-python#893 (2026-08-05: "temperature=-1 is now rejected ... on current models").
+c("sampling_param_minus_one", "I", "-1 as 'unset' for a sampling parameter", "confirmed",
+  "{param}=-1 (the old 'unset' sentinel) is rejected by {model}",
+  "Leave {param} out of the request (None / NOT_GIVEN) instead of sending -1.",
+  api="`{param}` cannot be set to -1 for this model")
 
 # ---- J. effort -------------------------------------------------------------------------------------
 c("effort_invalid_value", "J", "Bad effort value", "confirmed", "output_config.effort {value!s} is not low, medium, high, xhigh or max",
@@ -333,7 +349,7 @@ c("effort_unsupported_model", "J", "effort on a model without it", "likely", "{m
   "Remove output_config.effort for this model.")
 c("effort_level_unsupported", "J", "Effort level the model does not offer", "likely",
   "{model} does not offer effort level {value!r} (it offers {levels})", "Use one of: {levels}.",
-  api="This model does not support effort level '{value}'. Supported levels: {levels}")
+  api="This model does not support effort level '{value}'. Supported levels: {api_levels}.")
 
 # ---- K. structured outputs -----------------------------------------------------------------------
 c("output_format_shape", "K", "Bad output_config.format", "confirmed", "{detail}",

@@ -426,3 +426,75 @@ def test_models_list_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: 
         capsys.readouterr().err
         == f"claude-guard models list: --models {tmp_path / 'nope.json'}: no such file\n"
     )
+
+
+# --- model ids: grammar, misspellings, and who answers ----------------------------------------------------------
+
+
+def _model_finding(model: str, endpoint: str = "/v1/messages") -> List[Tuple[str, str]]:
+    body = {"model": model, "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+    headers = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
+    with today_as("2026-11-15"):
+        return [(v.code, v.severity) for v in validate_request(body, headers=headers, endpoint=endpoint)]
+
+
+@pytest.mark.parametrize(
+    ("model", "severity"),
+    [
+        pytest.param("claude-sonet-4-5", "error", id="misspelled-family"),
+        pytest.param("claude-opsu-4-6", "error", id="transposed-letters"),
+        pytest.param("claude-4-sonnet", "error", id="number-first-generation-4"),
+        pytest.param("claude-3.5-sonnet", "error", id="dotted-version"),
+        pytest.param("Claude-Sonnet-4-6", "error", id="capitals"),
+        pytest.param("anthropic/claude-sonnet-4-5", "error", id="gateway-prefix-on-anthropic"),
+        pytest.param("claude-opus-6", "warning", id="newer-than-the-table"),
+        pytest.param("claude-newt-6", "warning", id="new-family-word"),
+        pytest.param("claude-sonnet-4-7", "warning", id="new-minor"),
+    ],
+)
+def test_unknown_model_ids_on_anthropic(model: str, severity: str) -> None:
+    """Where Anthropic answers, an id outside its grammar or a misspelling is a 404 error; a plausible newer id warns."""
+    assert _model_finding(model) == [("model_not_found", severity)]
+
+
+def test_misspelled_model_suggests_the_id_it_meant() -> None:
+    """The did-you-mean of a misspelling is the id with the family word corrected."""
+    body = {"model": "claude-sonet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+    found = validate_request(body, headers={"anthropic-version": "2023-06-01", "x-api-key": "k"})
+    assert found[0].code == "model_not_found" and "did you mean claude-sonnet-4-6?" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("host", "severity"),
+    [
+        pytest.param("api.anthropic.com", "error", id="anthropic-api"),
+        pytest.param("my-resource.services.ai.azure.com", "error", id="foundry"),
+        pytest.param("litellm.corp.example", "warning", id="gateway"),
+        pytest.param("localhost", "warning", id="local-proxy"),
+    ],
+)
+def test_unknown_model_severity_follows_who_answers(host: str, severity: str) -> None:
+    """An id outside the grammar is an error where Anthropic answers; on a gateway's host at most a warning."""
+    import dataclasses
+
+    from pytest_claude_guard._context import Context, Endpoint
+    from pytest_claude_guard._models import default_registry
+    from pytest_claude_guard._rules import model as model_rules
+
+    @dataclasses.dataclass(frozen=True)
+    class HostedEndpoint(Endpoint):
+        host: str = ""
+
+    ctx = Context(body={"model": "anthropic/claude-sonnet-4-5", "max_tokens": 16, "messages": []},
+                  endpoint=HostedEndpoint("messages", host=host), headers={}, registry=default_registry())
+    model_rules.model_id(ctx)
+    assert [(v.code, v.severity) for v in ctx.found] == [("model_not_found", severity)]
+
+
+def test_unknown_bedrock_model_only_warns() -> None:
+    """Bedrock answers unknown ids with its own 400, not the API's 404: a misspelled Bedrock id is a warning."""
+    url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonet-4-5-20250929-v1:0/invoke"
+    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+    with today_as("2026-11-15"):
+        found = validate_request(body, headers={}, endpoint=url)
+    assert [(v.code, v.severity) for v in found] == [("model_not_found", "warning")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from .._context import Context
-from . import batches, caching, envelope, media, messages, model, output, sampling, shape, thinking, tools
+from . import batches, caching, envelope, media, messages, model, output, sampling, shape, system, thinking, tools
 
 __all__ = ["Rule", "ENVELOPE_RULES", "BATCH_RULES", "REQUEST_RULES", "preload"]
 
@@ -17,6 +17,7 @@ REQUEST_RULES: Tuple[Rule, ...] = (
     *shape.RULES,
     *model.RULES,
     *messages.RULES,
+    *system.RULES,
     *tools.RULES,
     *thinking.RULES,
     *sampling.RULES,

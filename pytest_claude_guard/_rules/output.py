@@ -1,15 +1,36 @@
 """Rules: output_config (effort, structured outputs), citations, stop sequences, inference_geo."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .._context import Context
+from .._models import ModelInfo
 from ._walk import iter_blocks
 
 GEO = ("global", "us")
 _SCHEMA_CHILDREN = ("items", "additionalItems", "contains", "not", "if", "then", "else", "propertyNames")
 _SCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
+
+
+LEVELS = ("low", "medium", "high", "xhigh", "max")
+# Effort levels known from public evidence for models whose registry entry leaves them unknown (the registry, a
+# refreshed Models API file included, wins wherever it states them).  Opus 4.6 and Sonnet 4.6: low, medium, high,
+# max; xhigh -> 400 "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium."
+# (the API's answer on claude-opus-4-6, recorded traffic quoted in issue 8; SkillfulAgents/SuperAgent#1142, live
+# check 2026-09-18: xhigh -> 400 on both, max accepted; the effort table of code.claude.com/docs/en/model-config,
+# quoted in luongnv89/claude-howto#96 and tractorjuice/arc-kit#577).  Other models: unknown, not judged.
+EVIDENCE_EFFORT_LEVELS: Dict[str, Tuple[str, ...]] = {
+    "claude-opus-4-6": ("low", "medium", "high", "max"),
+    "claude-sonnet-4-6": ("low", "medium", "high", "max"),
+}
+
+
+def effort_levels(model: ModelInfo) -> Optional[Tuple[str, ...]]:
+    """The levels ``model`` offers: the registry's, else the evidence table's; () unsupported; None unknown."""
+    if model.effort_levels is not None:
+        return model.effort_levels
+    return EVIDENCE_EFFORT_LEVELS.get(model.id)
 
 
 def effort(ctx: Context) -> None:
@@ -20,11 +41,13 @@ def effort(ctx: Context) -> None:
     value = oc.get("effort")
     if value is None or not isinstance(value, str):
         return
-    if model.effort_levels == ():
+    levels = effort_levels(model)
+    if levels == ():
         ctx.report("effort_unsupported_model", "output_config", "effort", model=model.id)
-    elif model.effort_levels and value in ("low", "medium", "high", "xhigh", "max") and value not in model.effort_levels:
+    elif levels and value in LEVELS and value not in levels:
+        # the API lists the supported levels in alphabetical order
         ctx.report("effort_level_unsupported", "output_config", "effort", model=model.id, value=value,
-                   levels=", ".join(model.effort_levels))
+                   levels=", ".join(levels), api_levels=", ".join(sorted(levels)))
 
 
 def _object_schemas(schema: Any, path: Tuple[Any, ...], depth: int = 0) -> Iterator[Tuple[Tuple[Any, ...], Any]]:

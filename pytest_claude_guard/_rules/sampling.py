@@ -19,6 +19,30 @@ def _set(body: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
+# -1 was the "unset" sentinel of older models (``top_p: range: -1 or 0..1``); current models reject it with
+# "`<param>` cannot be set to -1 for this model" (evidence in scripts/causes_src.py, ``sampling_param_minus_one``).
+# temperature: every model served today ("now rejected ... on current models", anthropic-sdk-python#893).
+# top_p: the models it was seen on (and the 4.5 pair @langchain/anthropic stopped sending it to); elsewhere a warning.
+# top_k=-1: no evidence of a rejection: still "unset".
+MINUS_ONE_TOP_P = ("claude-haiku-4-5", "claude-sonnet-4-5", "claude-sonnet-4-6")
+
+
+def minus_one(ctx: Context) -> None:
+    """``temperature: -1`` / ``top_p: -1`` under 2023-06-01 on a known model (an unknown one: not judged)."""
+    version = ctx.api_version
+    model = ctx.model
+    if version == "2026-10-21" or model is None:
+        return
+    hd = version is None
+    for p in ("temperature", "top_p"):
+        v = ctx.body.get(p)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != -1:
+            continue
+        known = p == "temperature" or model.id in MINUS_ONE_TOP_P
+        ctx.report("sampling_param_minus_one", p, header_dependent=hd, severity=None if known else "warning",
+                   param=p, model=model.display_id)
+
+
 def removed_2026(ctx: Context) -> None:
     if ctx.api_version != "2026-10-21":
         return
@@ -78,4 +102,4 @@ def _with_thinking(ctx: Context, values: Dict[str, Any], hd: bool) -> None:
                    api_detail=f"`top_p` must be between 0.95 and 1 when thinking is enabled. {docs}")
 
 
-RULES: Tuple[Callable[[Context], None], ...] = (removed_2026, legacy_rules)
+RULES: Tuple[Callable[[Context], None], ...] = (removed_2026, minus_one, legacy_rules)
