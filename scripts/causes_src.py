@@ -345,9 +345,15 @@ c("sampling_param_minus_one", "I", "-1 as 'unset' for a sampling parameter", "co
 c("effort_invalid_value", "J", "Bad effort value", "confirmed", "output_config.effort {value!s} is not low, medium, high, xhigh or max",
   "Use one of 'low', 'medium', 'high', 'xhigh', 'max'.",
   api="output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'")
-c("effort_unsupported_model", "J", "effort on a model without it", "likely", "{model} does not support output_config.effort",
-  "Remove output_config.effort for this model.")
-c("effort_level_unsupported", "J", "Effort level the model does not offer", "likely",
+# Evidence: "This model does not support the effort parameter." on claude-haiku-4-5 (Oaklight/llm-rosetta#289,
+# oratis/LISA#218, griffinmartin/opencode-claude-auth#125) and on Bedrock for Haiku / Sonnet 4.5
+# (anthropics/claude-code#30760, #30795).
+c("effort_unsupported_model", "J", "effort on a model without it", "confirmed", "{model} does not support output_config.effort",
+  "Remove output_config.effort for this model.", api="This model does not support the effort parameter.")
+# Evidence: "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium." on
+# claude-opus-4-6 and claude-sonnet-4-6 (SkillfulAgents/SuperAgent#1142 live check; issue 8; public code quoting it);
+# the levels are listed in alphabetical order.  Vertex words it as a schema error (Input should be 'low', ...).
+c("effort_level_unsupported", "J", "Effort level the model does not offer", "confirmed",
   "{model} does not offer effort level {value!r} (it offers {levels})", "Use one of: {levels}.",
   api="This model does not support effort level '{value}'. Supported levels: {api_levels}.")
 
