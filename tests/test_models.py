@@ -468,7 +468,7 @@ def test_misspelled_model_suggests_the_id_it_meant() -> None:
     ("host", "severity"),
     [
         pytest.param("api.anthropic.com", "error", id="anthropic-api"),
-        pytest.param("my-resource.services.ai.azure.com", "error", id="foundry"),
+        pytest.param("my-resource.services.ai.azure.com", "warning", id="foundry-deployment-name"),
         pytest.param("litellm.corp.example", "warning", id="gateway"),
         pytest.param("localhost", "warning", id="local-proxy"),
     ],

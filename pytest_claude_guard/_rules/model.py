@@ -6,7 +6,7 @@ of its ids (``bad model``, ``Claude-Sonnet-4-6``, ``claude-3.5-sonnet``) or a mi
 ``model: claude-4-sonnet`` 404, continuedev/continue#11925; ``model: claude-3.5-sonnet``, continuedev/continue#10287;
 ``model: sonnet4``, anthropics/claude-code#5349).  An id that
 fits the grammar with known words (``claude-opus-6``) may be newer than the table: a warning.  Elsewhere (a
-gateway's host, Bedrock, Vertex) an unknown id is a warning."""
+gateway's host, Foundry deployment names, Bedrock, Vertex) an unknown id is a warning."""
 from __future__ import annotations
 
 import re
@@ -34,10 +34,15 @@ def normalize_model(name: str, platform: str) -> str:
 # exist only for generations up to 3, all retired (the registry's retired ids and prefixes name them).
 _FAMILY_FIRST = re.compile(r"^claude-(?P<words>[a-z]+(?:-[a-z]+)*)(?:-\d{1,2}){0,3}(?:-\d{8})?(?P<tail>(?:-[a-z]+)*)$")
 _NUMBER_FIRST = re.compile(r"^claude-(?P<nums>\d+(?:-\d+)*)-(?P<words>[a-z]+(?:-[a-z]+)*)(?:-\d{8}|-latest)?$")
-# Hosts where Anthropic itself answers an unknown id with 404 (its API, and the services that serve its Messages
-# API on their own hosts).  A gateway or proxy on any other host (LiteLLM, corporate gateways) maps its own names
-# (`anthropic/claude-...`, aliases) to models: there an id the table does not know is at most a warning.
-_ANTHROPIC_HOSTS = ("anthropic.com", "services.ai.azure.com")  # api.anthropic.com; Foundry: <resource>.services...
+# Hosts where Anthropic itself answers an unknown id with 404 (api.anthropic.com).  A gateway or proxy on any other
+# host (LiteLLM, corporate gateways) maps its own names (`anthropic/claude-...`, aliases) to models, and so does
+# Microsoft Foundry (<resource>.services.ai.azure.com/anthropic): the `model` there is the deployment's name, which
+# "defaults to the model ID but can be customised (e.g. my-claude-deployment)" (docs.claude.com, Claude in Microsoft
+# Foundry).  On those hosts an id the table does not know is at most a warning.
+_ANTHROPIC_HOSTS = ("anthropic.com",)
+# Services serving Anthropic's Messages API on their own hosts with Anthropic's ids (AnthropicAWS, Google Cloud);
+# Bedrock Mantle takes Bedrock-style ids and answers like Bedrock.
+_ANTHROPIC_SERVICES = ("aws", "google-cloud")
 
 
 def _impossible(name: str) -> bool:
@@ -106,13 +111,14 @@ def _outside_grammar(name: str) -> bool:
 
 def anthropic_answers(ctx: Context) -> bool:
     """Anthropic itself judges the id: its API (a bare path is the SDK's default host) or a service serving its
-    Messages API (Foundry, Mantle, AWS, Google Cloud).  Bedrock InvokeModel and Vertex answer unknown ids in their
-    own way (Bedrock: 400 ``The provided model identifier is invalid.``) and gateways map names of their own."""
+    Messages API with its ids (AWS, Google Cloud).  Bedrock (InvokeModel and Mantle) and Vertex answer unknown ids
+    in their own way (Bedrock: 400 ``The provided model identifier is invalid.``); gateways and Foundry map names
+    of their own.  The host is read from ``ctx.endpoint.host`` when the endpoint carries one."""
     ep = ctx.endpoint
     if ep.platform != "anthropic":
         return False
     if ep.service:
-        return True
+        return ep.service in _ANTHROPIC_SERVICES
     host = getattr(ep, "host", None)
     if not host:
         return True
