@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import _schemas
+from . import _sdk_fields
 from ._causes import causes, engine_error, make_violation
 from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
@@ -108,7 +109,7 @@ def validate_request(
         return [engine_error("", "validate_request", exc)]
 
 
-def preload() -> None:
+def preload(*, sdk: bool = True) -> None:
     """Load everything checking a request needs, so that checking one later reads no file and imports nothing.
 
     Reads the cause catalog, the built-in model table and every schema, compiles every validator and imports
@@ -116,9 +117,12 @@ def preload() -> None:
     does not run it: the pytest plugin calls it when pytest configures, and :func:`validate_request` on its first
     call.  Call it yourself before the first request is checked inside an event loop (or anywhere blocking file
     I/O is refused).  Raises what stopped it (``OSError`` when the package data cannot be read); a later call
-    tries again.
+    tries again.  ``sdk=False`` (the pytest plugin) leaves out reading the installed SDK's request types unless the
+    SDK is already imported (importing it costs seconds); the plugin reads them when the code under test imports it.
     """
     _preloaded()
+    if sdk:
+        _sdk_fields.preload()
 
 
 @lru_cache(maxsize=1)

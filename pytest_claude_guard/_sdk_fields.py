@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -384,6 +385,16 @@ def sdk_index() -> SdkIndex:
         return EMPTY
 
 
-def preload() -> None:
-    """Build the index now (the engine's preload), so that checking a request imports and reads nothing."""
-    sdk_index()
+def built_index() -> SdkIndex:
+    """The index if it has been built, else the empty one: what the request path reads (it never builds: building
+    imports the SDK's types)."""
+    info = getattr(sdk_index, "cache_info", None)
+    return sdk_index() if info is None or info().currsize else EMPTY
+
+
+def preload(*, import_sdk: bool = True) -> None:
+    """Build the index now, so that checking a request imports and reads nothing.  ``import_sdk=False`` (the
+    pytest plugin at start-up) builds it only if the SDK is already imported: importing anthropic costs seconds, so
+    the plugin builds it when the code under test imports the SDK instead (a post-import hook)."""
+    if import_sdk or "anthropic" in sys.modules:
+        sdk_index()

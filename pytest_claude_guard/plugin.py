@@ -46,7 +46,7 @@ def _registry(config: pytest.Config) -> Optional[Registry]:
 
 def pytest_configure(config: pytest.Config) -> None:
     from ._engine import preload  # load and compile now: checking a request must read no file (event loops)
-    preload()
+    preload(sdk=False)
     config.addinivalue_line("markers", options.MARKER_HELP)
     guard = Guard(options.from_config(config), _registry(config), drift_fails=options.drift_fails(config))
     try:  # lifecycles (deprecated, retired) are judged as of this date: CLAUDE_GUARD_TODAY > ini > the clock
@@ -62,13 +62,27 @@ def _install(guard: Guard) -> Callable[[], None]:
     """The HTTP adapters, request origins (threads, executors) and the cassette replay probe."""
     probe = vcr_replay.ReplayProbe()
     guard.replay_probe = probe
-    undo = [install_all(guard, {vcr_replay.MODULE: lambda module: vcr_replay.install(module, probe)}), guard.origins.install()]
+    extra = {
+        vcr_replay.MODULE: lambda module: vcr_replay.install(module, probe),
+        "anthropic": _read_sdk_types,  # what a newer SDK's request types know, once the code under test imports it
+    }
+    undo = [install_all(guard, extra), guard.origins.install()]
 
     def uninstall() -> None:
         while undo:
             undo.pop()()
 
     return uninstall
+
+
+def _read_sdk_types(module: Any) -> Callable[[], None]:
+    from . import _sdk_fields
+
+    try:
+        _sdk_fields.preload()
+    except Exception:  # noqa: BLE001 - never break the user's import; the schemas judge alone
+        pass
+    return lambda: None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -302,3 +302,25 @@ def test_an_older_sdk_gives_no_false_alarm(old_sdk: Path, tmp_path: Path) -> Non
     assert result["roots"] == sorted(S.SCHEMA_NAMES)
     assert result["bogus"] == ["unknown_top_level_param"]
     assert len(cases) > 50
+
+
+def test_plugin_start_up_defers_reading_the_sdk_until_it_is_imported() -> None:
+    """preload(sdk=False) (the plugin's start-up) imports no SDK when the schemas are older than it; the index is
+    built once the SDK is imported (the plugin's post-import hook calls preload), never on the request path."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pytest_claude_guard import _engine, _schemas, _sdk_fields as K\n"
+        "_schemas.schemas_sdk_version = lambda: '2.0.0'\n"
+        "_engine.preload(sdk=False)\n"
+        "assert 'anthropic' not in sys.modules, 'start-up imported the SDK'\n"
+        "assert K.built_index() is K.EMPTY\n"
+        "import anthropic\n"
+        "K.preload()\n"
+        "assert K.built_index() is not K.EMPTY\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

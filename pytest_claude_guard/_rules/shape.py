@@ -166,7 +166,7 @@ def _schema_checks(ctx: Context, kind: str, platform: str, mapper: Mapper) -> No
 def _screen(name: str, errors: List[ValidationError]) -> List[ValidationError]:
     """Schema ``name``'s errors without what the installed SDK's request types define: an unknown tag the SDK's
     union has is dropped; an extra key the SDK's TypedDict has is marked known (``_extras`` skips it)."""
-    index = K.sdk_index()
+    index = K.built_index()
     if not index:
         return errors
     out: List[ValidationError] = []
@@ -319,7 +319,7 @@ def preload() -> None:
     """Import jsonschema's meta-schema check and run it once, so that checking an ``input_schema`` imports nothing;
     read what the installed SDK's request types know (once per process)."""
     _meta_problem(json.dumps({"type": "object"}, sort_keys=True))
-    K.preload()
+    K.preload(import_sdk=False)  # the engine's preload(sdk=True) builds it in full
 
 
 @lru_cache(maxsize=1024)
@@ -664,7 +664,7 @@ def _map_top_extra(ctx: Context, kind: str, key: str) -> List[Finding]:
         return [_f("unknown_top_level_param", (key,), param=key, reason=" (it is an OpenAI Chat Completions "
                    "parameter)", hint=OPENAI_HINTS[key])]
     beta_props = S.load_schema(f"{kind}.beta")["properties"]
-    if key in beta_props or key in K.sdk_index().fields_of(f"$root:{kind}.beta"):
+    if key in beta_props or key in K.built_index().fields_of(f"$root:{kind}.beta"):
         return [_f("unknown_top_level_param", (key,), param=key, reason=" without a beta header",
                    hint=" or send the beta header that enables it (client.beta.messages.create(..., betas=[...]))")]
     props = sorted(S.load_schema(kind)["properties"])
