@@ -136,9 +136,13 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
         return None
     out: Dict[str, str] = {}
     try:
-        items = headers.items() if hasattr(headers, "items") else headers
-        if hasattr(headers, "multi_items"):
+        raw = getattr(headers, "raw", None)  # httpx / httpx2 Headers: bytes pairs, no per-call decoding layer
+        if isinstance(raw, list) and hasattr(headers, "multi_items"):
+            items = raw
+        elif hasattr(headers, "multi_items"):
             items = headers.multi_items()
+        else:
+            items = headers.items() if hasattr(headers, "items") else headers
         for key, value in items:
             if isinstance(key, bytes):
                 key = key.decode("latin-1")
