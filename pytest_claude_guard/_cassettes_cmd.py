@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
@@ -298,10 +300,12 @@ def _secret_findings(c: Cassette) -> List[Finding]:
                 return f"the {name} header"
         return "the recorded traffic"
 
+    on_line: Set[Tuple[Optional[int], str, int]] = set()  # (interaction, fingerprint, line) found by line
     for lineno, text in enumerate(c.text.splitlines(), 1):
         for _, secret in scan_text(text):
             idx = owner(lineno)
             seen.add((idx, secret.shown))
+            on_line.add((idx, secret.shown, lineno))
             place = where(idx, lineno) or "the file"
             found.append(_secret(c.path, lineno, idx, f"{place} holds {secret.label} ({secret.shown})"))
     for it in c.interactions:
@@ -313,13 +317,52 @@ def _secret_findings(c: Cassette) -> List[Finding]:
                     found.append(_secret(c.path, it.body_line, it.index, msg))
         for name, value in it.request_headers:
             held = check_header(name, value)
-            if held is None or (it.index, held.shown) in seen:
+            if held is None:
                 continue
-            seen.add((it.index, held.shown))
             line = it.header_lines.get(name.lower(), it.line)
+            # two headers may hold secrets of one length: only the same header's line found by the scan counts
+            if (it.index, held.shown, line) in on_line or (it.index, held.shown, line + 1) in on_line:
+                continue
+            on_line.add((it.index, held.shown, line))
             msg = f"the {name.lower()} header holds {held.label} ({held.shown})"
             found.append(_secret(c.path, line, it.index, msg))
     return found
+
+
+_RAW_CHUNK = 8 * 1024 * 1024
+_RAW_OVERLAP = 4096  # longer than any secret scan_text reports
+
+
+def _raw_secret_findings(path: str) -> List[Finding]:
+    """A cassette that could not be read as one (too large, not YAML) is still searched for secrets, as text,
+    in chunks: a 70 MB file holding a real key is never "0 secret(s)".  Regular files only (never a FIFO or a
+    device); unreadable bytes are decoded as latin-1."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return []
+        found: List[Finding] = []
+        seen: Set[Tuple[int, str]] = set()
+        with open(path, "rb") as fh:
+            offset, line, tail = 0, 1, ""  # tail: the end of the previous chunk, scanned again
+            while True:
+                chunk = fh.read(_RAW_CHUNK)
+                if not chunk:
+                    break
+                text = tail + chunk.decode("latin-1")
+                base_line = line - tail.count("\n")
+                for at, secret in scan_text(text):
+                    where = (offset - len(tail) + at, secret.shown)
+                    if where in seen:
+                        continue
+                    seen.add(where)
+                    lineno = base_line + text.count("\n", 0, at)
+                    found.append(_secret(path, lineno, None, f"the file holds {secret.label} ({secret.shown})"))
+                line += chunk.count(b"\n")
+                offset += len(chunk)
+                tail = text[-_RAW_OVERLAP:]
+        return found
+    except OSError:
+        return []
 
 
 def _secret(path: str, line: int, index: Optional[int], what: str) -> Finding:
@@ -399,10 +442,12 @@ def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = (), registry: An
             cassette = load_cassette(path)
         except CassetteError as exc:
             result.findings.append(Finding(path, exc.line, "cassette_unreadable", "warning", str(exc)))
+            result.findings.extend(f for f in _raw_secret_findings(path) if f.code not in frozenset(ignore))
             continue
         except Exception as exc:  # a lint tool reports and goes on to the next file
             reason = f"cannot read the cassette ({type(exc).__name__}: {str(exc)[:150]})"
             result.findings.append(Finding(path, 0, "cassette_unreadable", "warning", reason))
+            result.findings.extend(f for f in _raw_secret_findings(path) if f.code not in frozenset(ignore))
             continue
         result.interactions += len(cassette.interactions)
         found, requests = lint_cassette(cassette, ignore=ignore, registry=registry)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Dict, Mapping, Optional
 
+from ._secrets import redact_text
 from ._violation import Violation
 
 __all__ = ["Cause", "causes", "cause", "make_violation", "engine_error", "ENGINE_ERROR", "DOCS_BASE", "KINDS"]
@@ -117,11 +118,11 @@ def _violation(c: Cause, path: str, severity: Optional[str], params: Mapping[str
         code=c.code,
         severity=severity or c.default_severity,
         path=path,
-        message=_fmt(c.message, params) or c.title,
-        fix=_fmt(c.fix, params) or "",
+        message=redact_text(_fmt(c.message, params) or c.title),  # secrets masked at creation (a key as `model`)
+        fix=redact_text(_fmt(c.fix, params) or ""),
         status=c.status,
         error_type=c.error_type,
-        api_message=_fmt(c.api_message, params),
+        api_message=redact_text(_fmt(c.api_message, params)),
         confidence=c.confidence,
         docs=c.docs,
     )

@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextI
 from ._engine import validate_request
 from ._models import Registry, load_registry
 from ._render import render_json, render_line, render_text, summary_line
+from ._secrets import is_credential_header, redact_body, redact_text
 from ._violation import Violation
 
 __all__ = ["add_parser", "run", "Payload", "iter_payloads", "InputError", "ENVELOPE_KEYS"]
@@ -78,7 +79,9 @@ def parse_header_args(values: Sequence[str]) -> Optional[Dict[str, str]]:
     for item in values:
         name, sep, value = item.partition(":")
         if not sep or not name.strip():
-            raise InputError(f"--header {item!r}: expected 'NAME: VALUE'")
+            # the value may be a key: echo only what cannot be one
+            shown = repr(item) if len(item) <= 40 and not is_credential_header(item.lower()) else f"#{values.index(item) + 1}"
+            raise InputError(f"--header {redact_text(shown)}: expected 'NAME: VALUE'")
         headers[name.strip()] = value.strip()
     return headers
 
@@ -156,6 +159,11 @@ def _load_registry(path: Optional[str]) -> Optional[Registry]:
         ) from None
 
 
+def _say(text: str, file: TextIO) -> None:
+    """Every line this command prints goes through the redaction module: no key leaves in text, -v or JSON."""
+    print(redact_text(text), file=file)
+
+
 def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
@@ -163,10 +171,10 @@ def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Op
         registry = _load_registry(args.models)
         headers = parse_header_args(args.header)
     except InputError as exc:
-        print(f"claude-guard check: {exc}", file=err)
+        _say(f"claude-guard check: {exc}", err)
         return 2
     if not args.files:
-        print("claude-guard check: no input: give FILE arguments, or '-' to read standard input", file=err)
+        _say("claude-guard check: no input: give FILE arguments, or '-' to read standard input", err)
         return 2
 
     input_problems = 0
@@ -185,20 +193,20 @@ def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Op
                     extra: Dict[str, Any] = {"file": payload.file}
                     if payload.line is not None:
                         extra["line"] = payload.line
-                    records.extend(render_json(violations, **extra))
+                    records.extend(redact_body(render_json(violations, **extra)))
                 elif violations and args.verbose:
-                    print(render_text(violations, header=f"{payload.source}:"), file=out)
+                    _say(render_text(violations, header=f"{payload.source}:"), out)
                 else:
                     for v in violations:
-                        print(render_line(v, payload.source), file=out)
+                        _say(render_line(v, payload.source), out)
         except InputError as exc:
             input_problems += 1
-            print(f"claude-guard check: {exc}", file=err)
+            _say(f"claude-guard check: {exc}", err)
 
     if args.format == "json":
-        print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
+        _say(json.dumps(records, indent=2, ensure_ascii=False), out)
     else:
-        print(f"checked {payload_count} payload(s): {summary_line(found)}", file=err)
+        _say(f"checked {payload_count} payload(s): {summary_line(found)}", err)
     if input_problems:
         return 2
     return 1 if any(v.severity == "error" for v in found) else 0

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._models import THINKING_TYPES, Registry, default_registry
+from ._secrets import clean_url, redact_text
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -64,6 +65,13 @@ def _get_json(url: str, api_key: str, opener: Opener) -> Dict[str, Any]:
         method="GET",
     )
     try:
+        return _read_json(request, url, opener)
+    except RefreshError as exc:  # whatever a server echoed back: any key-shaped string, any fragment of the key
+        raise RefreshError(redact_text(str(exc), known=(api_key,))) from None
+
+
+def _read_json(request: urllib.request.Request, url: str, opener: Opener) -> Dict[str, Any]:
+    try:
         with opener(request, timeout=TIMEOUT_SECONDS) as response:
             payload = response.read()
     except urllib.error.HTTPError as exc:
@@ -83,8 +91,8 @@ def _get_json(url: str, api_key: str, opener: Opener) -> Dict[str, Any]:
 
 
 def _redact(url: str) -> str:
-    """The URL without its query string (nothing secret is in it, but it keeps messages short)."""
-    return url.split("?", 1)[0]
+    """The URL without userinfo (a proxy password), query string or fragment."""
+    return clean_url(url)
 
 
 def fetch_models(

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from ._secrets import AWS_SECRET_HEADERS, RECORDER_FILTERED_HEADERS
+from ._secrets import AWS_SECRET_HEADERS, RECORDER_FILTERED_HEADERS, SECRET_QUERY_PARAMETERS, is_credential_header
 
 __all__ = [
     "vcr_config",
@@ -34,7 +34,10 @@ __all__ = [
 ]
 
 KEY_PLACEHOLDER = "sk-ant-REDACTED"
-FILTERED_QUERY_PARAMETERS = ("key", "api_key", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token")
+# vcrpy matches query names exactly: the redaction module's list, plus AWS's own spelling
+FILTERED_QUERY_PARAMETERS = tuple(
+    dict.fromkeys((*SECRET_QUERY_PARAMETERS, "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token"))
+)
 _RESPONSE_DROPPED = frozenset({"set-cookie", "x-api-key", "authorization"}) | AWS_SECRET_HEADERS
 _KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}")
 _KEY_BYTES = re.compile(rb"sk-ant-[A-Za-z0-9_\-]{8,}")
@@ -52,7 +55,7 @@ def scrub_text(value: Any) -> Any:
 
 def _secret_request_header(name: str) -> bool:
     n = name.lower()
-    return n in RECORDER_FILTERED_HEADERS or n.startswith(("x-amz-", "anthropic-admin"))
+    return n in RECORDER_FILTERED_HEADERS or n.startswith(("x-amz-", "anthropic-admin")) or is_credential_header(n)
 
 
 def scrub_request(request: Any) -> Any:

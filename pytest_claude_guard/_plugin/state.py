@@ -20,14 +20,14 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 
 from .._adapters import stub_note
 from .._adapters._common import Block
-from .._context import parse_endpoint
+from .._context import normalize_headers, parse_endpoint
 from .._engine import validate_request
 from .._models import Registry
 from .._render import to_api_error
 from .._violation import Violation
 from .options import Settings
 from .origin import Origins, call_site
-from .redact import redact_headers, redact_text
+from .redact import redact_body, redact_headers, redact_text
 
 __all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID", "DRIFT_CODES", "ReplayProbe"]
 
@@ -236,11 +236,12 @@ class Guard:
         kind = parse_endpoint(url).kind
         if kind is None:
             return None
-        found = validate_request(body, headers=headers, endpoint=url, registry=self.registry)
+        hdrs = normalize_headers(headers)  # once: the engine and the redacted copy both read the plain dict
+        found = validate_request(body, headers=hdrs, endpoint=url, registry=self.registry)
         violations = [v for v in found if v.code not in settings.ignore]
         expecting: Set[str] = set().union(*capture.expecting) if capture.expecting else set()
         req = CapturedRequest(
-            clean_url(url), redact_headers(headers), body, source, violations, False,
+            clean_url(url), redact_headers(hdrs), redact_body(body), source, violations, False,
             {v.code for v in violations if v.code in expecting}, owner=capture.nodeid, late=capture.finished,
         )
         if violations:
