@@ -41,6 +41,7 @@ class Endpoint:
     url_model: Optional[str] = None  # Bedrock/Vertex carry the model in the URL
     beta: bool = False  # `?beta=true`: the SDK's beta namespace (client.beta.messages...)
     service: str = ""  # who serves a Messages-format endpoint when not Anthropic: "bedrock-mantle", "aws", ...
+    host: str = ""  # the URL's host ("" for a bare path: the SDK's default, Anthropic's API)
 
 
 def parse_endpoint(endpoint: Any) -> Endpoint:
@@ -86,13 +87,13 @@ def _parse_endpoint(text: str) -> Endpoint:
     if path.endswith("/messages/batches"):
         # no cloud platform has the Batches endpoint (Mantle included)
         platform = "bedrock" if "bedrock" in host else "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
-        return Endpoint("batches", platform, beta=beta)
+        return Endpoint("batches", platform, beta=beta, host=host)
     platform = "vertex" if host.endswith("aiplatform.googleapis.com") else "anthropic"
     service = next((name for test, name in _SERVICES if test(host)), "") if platform == "anthropic" else ""
     if path.endswith("/messages/count_tokens"):
-        return Endpoint("count_tokens", platform, beta=beta, service=service)
+        return Endpoint("count_tokens", platform, beta=beta, service=service, host=host)
     if path.endswith("/messages"):
-        return Endpoint("messages", platform, beta=beta, service=service)
+        return Endpoint("messages", platform, beta=beta, service=service, host=host)
     return Endpoint(None)
 
 

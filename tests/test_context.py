@@ -199,3 +199,12 @@ def test_vertex_versioned_model_id_is_normalised() -> None:
            "claude-sonnet-4-5@20250929:rawPredict")
     found = validate_request(body, endpoint=url)
     assert [(v.code, v.path) for v in found if v.severity == "error"] == [("max_tokens_above_model_limit", "max_tokens")]
+
+
+def test_endpoint_carries_the_host_so_gateways_are_told_apart() -> None:
+    """A full URL's host is kept (a gateway on another host may take any model id); a bare path is Anthropic's."""
+    from pytest_claude_guard._context import parse_endpoint
+
+    assert parse_endpoint("https://litellm.example.com/v1/messages").host == "litellm.example.com"
+    assert parse_endpoint("https://api.anthropic.com/v1/messages/count_tokens").host == "api.anthropic.com"
+    assert parse_endpoint("/v1/messages").host == ""
