@@ -169,14 +169,22 @@ def canaries(monkeypatch: pytest.MonkeyPatch) -> Dict[str, str]:
     return values
 
 
-def test_plugin_never_shows_a_canary(pytester: pytest.Pytester, canaries: Dict[str, str]) -> None:
-    """The plugin at its most talkative: no canary in stdout, stderr, the JSON report or the junit file."""
+@pytest.mark.parametrize("sdk_line", ["v2", "v0"])
+def test_plugin_never_shows_a_canary(
+    pytester: pytest.Pytester, canaries: Dict[str, str], sdk_line: str, request: pytest.FixtureRequest
+) -> None:
+    """The plugin at its most talkative, on both SDK lines (v0: anthropic 0.x over httpx): no canary in stdout,
+    stderr, the JSON report or the junit file."""
+    env = dict(os.environ)
+    if sdk_line == "v0":
+        legacy = str(request.getfixturevalue("legacy_sdk"))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [legacy, env.get("PYTHONPATH")]))
     pytester.makeini("[pytest]\nfilterwarnings =\n    error\n")
     pytester.makepyfile(test_canary_inner=INNER)
     proc = _run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-vv", "-l", "--tb=long", "-rA",
          "--claude-guard-report=report.json", "--junitxml=junit.xml", "test_canary_inner.py"],
-        pytester.path, dict(os.environ),
+        pytester.path, env,
     )
     out = proc.stdout + proc.stderr
     text = out.decode("utf-8", "replace")
