@@ -27,7 +27,7 @@ from .._render import to_api_error
 from .._violation import Violation
 from .options import Settings
 from .origin import Origins, call_site
-from .redact import redact_body, redact_headers, redact_text
+from .redact import clean_url, redact_body, redact_headers, redact_text
 
 __all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID", "DRIFT_CODES", "ReplayProbe"]
 
@@ -35,16 +35,9 @@ SESSION_ID = "<session>"
 # causes that come from the calendar, not from the code: a recording made before them still replays
 DRIFT_CODES = frozenset({"model_retired", "model_deprecated"})
 _BATCH_ITEM = re.compile(r"^requests\.(\d+)\.params(?:\.|$)")
-_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@")
 
 # (url, headers, body) -> the cassette that would answer this request, or None
 ReplayProbe = Callable[[str, Any, Any], Optional[str]]
-
-
-def clean_url(url: str) -> str:
-    """The URL without query string, fragment or userinfo (which may carry keys or passwords)."""
-    base = url.split("?", 1)[0].split("#", 1)[0]
-    return redact_text(_USERINFO.sub(r"\1", base))
 
 
 @dataclass
