@@ -46,13 +46,14 @@ def _registry(config: pytest.Config) -> Optional[Registry]:
 
 def pytest_configure(config: pytest.Config) -> None:
     from ._engine import preload  # load and compile now: checking a request must read no file (event loops)
-    preload(sdk=False)
+
     config.addinivalue_line("markers", options.MARKER_HELP)
-    guard = Guard(options.from_config(config), _registry(config), drift_fails=options.drift_fails(config))
     try:  # lifecycles (deprecated, retired) are judged as of this date: CLAUDE_GUARD_TODAY > ini > the clock
+        preload(sdk=False)
         today = configure_today(config.getini("claude_guard_today"))
     except TodayError as exc:
         raise pytest.UsageError(f"claude-guard: {exc}") from None
+    guard = Guard(options.from_config(config), _registry(config), drift_fails=options.drift_fails(config))
     guard.today = f"{today.day.isoformat()} ({today.source})"
     config.stash[GUARD] = guard
     config.stash[_UNINSTALL] = _install(guard)

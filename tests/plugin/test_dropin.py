@@ -387,3 +387,13 @@ def test_bad_lifecycle_date_is_a_usage_error(suite_v2: Suite, monkeypatch: pytes
     result = suite_v2.run(subprocess=True)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*claude-guard*claude_guard_today*"])
+
+
+def test_bad_lifecycle_date_in_the_environment_is_a_usage_error(suite_v2: Suite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CLAUDE_GUARD_TODAY that is not YYYY-MM-DD stops the run at start-up with a message naming it."""
+    monkeypatch.setenv("CLAUDE_GUARD_TODAY", "soon")
+    suite_v2.write(SONNET_45)
+    result = suite_v2.run(subprocess=True)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*claude-guard*CLAUDE_GUARD_TODAY*"])
+    result.stderr.no_fnmatch_line("*INTERNALERROR*")
