@@ -44,7 +44,10 @@ def text_blocks(ctx: Context) -> None:
         content = m.get("content")
         if i == final_idx:
             continue
-        user = m.get("role") == "user"  # real traffic: whitespace-only assistant text is accepted
+        # real traffic: a whitespace-only assistant text block beside other content is accepted (dev corpus:
+        # ruby_llm web search, llm-anthropic tools); an assistant message of whitespace only is not
+        # (nick1udwig/kibitz#78, anomalyco/opencode#31259: "text content blocks must contain non-whitespace text")
+        user = m.get("role") == "user" or (m.get("role") == "assistant" and _only_whitespace_text(content))
         if isinstance(content, str):
             if user and content and not content.strip():
                 ctx.report("text_block_whitespace_only", "messages", i, "content")
@@ -61,6 +64,16 @@ def text_blocks(ctx: Context) -> None:
                 ctx.report("text_block_empty", "messages", i, "content", j)
             elif user and not text.strip():
                 ctx.report("text_block_whitespace_only", "messages", i, "content", j)
+
+
+def _only_whitespace_text(content: Any) -> bool:
+    """String content, or every block a text block, made of whitespace only (and not empty)."""
+    if isinstance(content, str):
+        return bool(content) and not content.strip()
+    if not isinstance(content, list) or not content:
+        return False
+    texts = [b.get("text") if isinstance(b, dict) and b.get("type") == "text" else None for b in content]
+    return all(isinstance(t, str) and t and not t.strip() for t in texts)
 
 
 def system_text_blocks(ctx: Context) -> None:
