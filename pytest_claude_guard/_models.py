@@ -82,11 +82,22 @@ class ModelInfo:
     max_images: Optional[int] = None
     max_pdf_pages: Optional[int] = None
     legacy_computer_tools: Optional[bool] = None  # computer_20250124/20251124 still accepted
+    # 2023-06-01: the sampling params whose -1 ("unset" on older models) gets a 400; None = unknown
+    minus_one_rejected: Optional[Tuple[str, ...]] = None
+    between_tools_max_effort: Optional[str] = None  # between_tools thinking only with effort <= this
+    # role "system" inside messages, per platform other than the first-party API (which is
+    # mid_conversation_system): "bedrock" | "vertex" | "foundry" -> True (seen accepted) / False (rejected)
+    mid_conversation_system_platforms: Mapping[str, Optional[bool]] = field(default_factory=dict)
+    # max_tokens ceilings a beta header raises: beta value -> tokens (e.g. output-300k-2026-03-24 -> 300000)
+    max_output_betas: Mapping[str, int] = field(default_factory=dict)
     # the day a source saw it served (a Models API file's fetched_at, for a stage it states other than retired):
     # a deprecated model seen served after its end of life is overdue, not retired ("lifecycle is the signal")
     served_on: Optional[str] = None
     # which source each fact came from (field -> BUILTIN | SDK | the registry file's label); absent = BUILTIN
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # the public evidence behind each built-in fact (field -> docs URLs, issue threads with the API's message, SDK
+    # modules); data/models.json's "evidence", with "@name" references resolved from its "references"
+    evidence: Mapping[str, Tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def display_id(self) -> str:
@@ -95,6 +106,16 @@ class ModelInfo:
 
     def thinking_supported(self, kind: str) -> Optional[bool]:
         return self.thinking.get(kind)
+
+    def mid_conversation_system_on(self, platform: str) -> Optional[bool]:
+        """Whether role "system" inside messages is accepted on ``platform`` ("anthropic", "bedrock", "vertex",
+        "foundry"); None = unknown."""
+        if platform == "anthropic":
+            return self.mid_conversation_system
+        return self.mid_conversation_system_platforms.get(platform)
+
+    def evidence_for(self, fact: str) -> Tuple[str, ...]:
+        return tuple(self.evidence.get(fact, ()))
 
     def source_of(self, fact: str) -> str:
         return self.sources.get(fact, BUILTIN)
@@ -240,16 +261,44 @@ def _effective_end(info: ModelInfo) -> Optional[date]:
     return eol
 
 
-def _info_from(raw: Mapping[str, Any], source: Optional[str] = None) -> ModelInfo:
-    data = dict(raw)
+_TUPLE_FIELDS = ("effort_levels", "minus_one_rejected")
+_MAP_FIELDS = ("thinking", "mid_conversation_system_platforms", "max_output_betas")
+FACT_FIELDS = frozenset(ModelInfo.__dataclass_fields__) - {"sources", "served_on", "evidence"}
+
+
+def _normalise(data: Dict[str, Any]) -> Dict[str, Any]:
+    """JSON lists -> tuples, JSON objects -> dicts, for the fields that hold them."""
+    for key in _TUPLE_FIELDS:
+        if data.get(key) is not None:
+            data[key] = tuple(data[key])
+    for key in _MAP_FIELDS:
+        if key in data:
+            data[key] = dict(data[key] or {})
+    return data
+
+
+def _resolve_evidence(raw: Any, references: Mapping[str, str]) -> Dict[str, Tuple[str, ...]]:
+    """``{"fact": ["@name", "text"]}`` -> ``{"fact": ("<references[name]>", "text")}``."""
+    if not isinstance(raw, dict):
+        return {}
+    out: Dict[str, Tuple[str, ...]] = {}
+    for fact, items in raw.items():
+        listed = [items] if isinstance(items, str) else list(items or ())
+        out[fact] = tuple(references.get(i[1:], i) if isinstance(i, str) and i.startswith("@") else str(i)
+                          for i in listed)
+    return out
+
+
+def _info_from(raw: Mapping[str, Any], source: Optional[str] = None,
+               references: Optional[Mapping[str, str]] = None) -> ModelInfo:
+    data = _normalise(dict(raw))
     data["aliases"] = tuple(data.get("aliases") or ())
-    if data.get("effort_levels") is not None:
-        data["effort_levels"] = tuple(data["effort_levels"])
     data["thinking"] = dict(data.get("thinking") or {})
-    known = set(ModelInfo.__dataclass_fields__) - {"sources", "served_on"}
-    fields = {k: v for k, v in data.items() if k in known}
+    fields = {k: v for k, v in data.items() if k in FACT_FIELDS}
     if source is not None and source != BUILTIN:
         fields["sources"] = {k: source for k in fields if k != "id" and fields[k] not in (None, (), {})}
+    if references is not None:
+        fields["evidence"] = _resolve_evidence(data.get("evidence"), references)
     return ModelInfo(**fields)
 
 
@@ -345,7 +394,8 @@ class Registry:
 
 
 def _registry_from(raw: Mapping[str, Any]) -> Registry:
-    models = {m["id"]: _info_from(m) for m in raw.get("models", [])}
+    references = raw.get("references") or {}
+    models = {m["id"]: _info_from(m, references=references) for m in raw.get("models", [])}
     retired = {r: "retired" for r in raw.get("retired_ids", [])}
     prefixes = tuple(raw.get("retired_prefixes", []))
     return Registry(models, retired, prefixes, (BUILTIN,))
@@ -353,13 +403,12 @@ def _registry_from(raw: Mapping[str, Any]) -> Registry:
 
 def _merge(known: ModelInfo, fields: Mapping[str, Any], source: str) -> ModelInfo:
     """``known`` with ``fields`` laid over it (thinking key by key), each new fact credited to ``source``."""
-    changes = dict(fields)
-    if "thinking" in changes:
-        changes["thinking"] = {**known.thinking, **(changes["thinking"] or {})}
+    changes = _normalise(dict(fields))
+    for key in _MAP_FIELDS:  # laid over key by key
+        if key in changes:
+            changes[key] = {**getattr(known, key), **changes[key]}
     if "aliases" in changes:
         changes["aliases"] = tuple(changes["aliases"] or ())
-    if changes.get("effort_levels") is not None:
-        changes["effort_levels"] = tuple(changes["effort_levels"])
     sources = dict(known.sources)
     sources.update((k, source) for k in changes)
     return dataclasses.replace(known, **changes, sources=sources)
@@ -457,7 +506,7 @@ def load_registry(path: Union[str, Path]) -> Registry:
     label = f"file {Path(path).name}"
     fetched_day = parse_end_of_life(raw.get("fetched_at"))
     fetched = fetched_day.isoformat() if fetched_day else None
-    known_fields = set(ModelInfo.__dataclass_fields__) - {"sources", "served_on"}
+    known_fields = FACT_FIELDS
     merged: Dict[str, ModelInfo] = {}
     for item in raw.get("models", []):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):

@@ -1,10 +1,9 @@
 """Rules: output_config (effort, structured outputs), citations, stop sequences, inference_geo."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Tuple
 
 from .._context import Context
-from .._models import ModelInfo
 from ._walk import iter_blocks
 
 GEO = ("global", "us")
@@ -14,23 +13,8 @@ _SCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "depe
 
 
 LEVELS = ("low", "medium", "high", "xhigh", "max")
-# Effort levels known from public evidence for models whose registry entry leaves them unknown (the registry, a
-# refreshed Models API file included, wins wherever it states them).  Opus 4.6 and Sonnet 4.6: low, medium, high,
-# max; xhigh -> 400 "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium."
-# (the API's answer on claude-opus-4-6, recorded traffic quoted in issue 8; SkillfulAgents/SuperAgent#1142, live
-# check 2026-09-18: xhigh -> 400 on both, max accepted; the effort table of code.claude.com/docs/en/model-config,
-# quoted in luongnv89/claude-howto#96 and tractorjuice/arc-kit#577).  Other models: unknown, not judged.
-EVIDENCE_EFFORT_LEVELS: Dict[str, Tuple[str, ...]] = {
-    "claude-opus-4-6": ("low", "medium", "high", "max"),
-    "claude-sonnet-4-6": ("low", "medium", "high", "max"),
-}
-
-
-def effort_levels(model: ModelInfo) -> Optional[Tuple[str, ...]]:
-    """The levels ``model`` offers: the registry's, else the evidence table's; () unsupported; None unknown."""
-    if model.effort_levels is not None:
-        return model.effort_levels
-    return EVIDENCE_EFFORT_LEVELS.get(model.id)
+# Which levels each model offers is a model fact (``ModelInfo.effort_levels``, data/models.json with its evidence;
+# a refreshed Models API file wins): () = effort unsupported, None = unknown (not judged).
 
 
 def effort(ctx: Context) -> None:
@@ -41,7 +25,7 @@ def effort(ctx: Context) -> None:
     value = oc.get("effort")
     if value is None or not isinstance(value, str):
         return
-    levels = effort_levels(model)
+    levels = model.effort_levels
     if levels == ():
         ctx.report("effort_unsupported_model", "output_config", "effort", model=model.id)
     elif levels and value in LEVELS and value not in levels:

@@ -20,11 +20,9 @@ def _set(body: Dict[str, Any]) -> Dict[str, Any]:
 
 
 # -1 was the "unset" sentinel of older models (``top_p: range: -1 or 0..1``); current models reject it with
-# "`<param>` cannot be set to -1 for this model" (evidence in scripts/causes_src.py, ``sampling_param_minus_one``).
-# temperature: every model served today ("now rejected ... on current models", anthropic-sdk-python#893).
-# top_p: the models it was seen on (and the 4.5 pair @langchain/anthropic stopped sending it to); elsewhere a warning.
-# top_k=-1: no evidence of a rejection: still "unset".
-MINUS_ONE_TOP_P = ("claude-haiku-4-5", "claude-sonnet-4-5", "claude-sonnet-4-6")
+# "`<param>` cannot be set to -1 for this model".  Which params a model rejects it for is a model fact
+# (``ModelInfo.minus_one_rejected``, with its evidence in data/models.json): an error there; on a known model
+# without that fact, a warning; top_k=-1: no evidence of a rejection, still "unset".
 
 
 def minus_one(ctx: Context) -> None:
@@ -38,7 +36,7 @@ def minus_one(ctx: Context) -> None:
         v = ctx.body.get(p)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v != -1:
             continue
-        known = p == "temperature" or model.id in MINUS_ONE_TOP_P
+        known = model.minus_one_rejected is not None and p in model.minus_one_rejected
         ctx.report("sampling_param_minus_one", p, header_dependent=hd, severity=None if known else "warning",
                    param=p, model=model.display_id)
 

@@ -53,13 +53,14 @@ def disabled_with_effort(ctx: Context) -> None:
     kind = thinking_type(ctx)
     if model is None or effort not in EFFORT_ORDER:
         return
-    if kind == "disabled" and model.disabled_max_effort:
+    if kind == "disabled" and model.disabled_max_effort in EFFORT_ORDER:
         if EFFORT_ORDER.index(effort) > EFFORT_ORDER.index(model.disabled_max_effort):
             ctx.report("thinking_disabled_with_high_effort", "thinking",
                        detail=f"{model.id} rejects thinking disabled with effort {effort!r} (at most {model.disabled_max_effort!r})")
-    if kind == "between_tools" and EFFORT_ORDER.index(effort) > EFFORT_ORDER.index("high"):
+    top = model.between_tools_max_effort
+    if kind == "between_tools" and top in EFFORT_ORDER and EFFORT_ORDER.index(effort) > EFFORT_ORDER.index(top):
         ctx.report("thinking_disabled_with_high_effort", "thinking",
-                   detail=f"{model.id} rejects between_tools thinking with effort {effort!r} (at most 'high')")
+                   detail=f"{model.id} rejects between_tools thinking with effort {effort!r} (at most {top!r})")
 
 
 def _kind(b: Any) -> Any:
