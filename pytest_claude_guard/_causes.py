@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Dict, Mapping, Optional
 
+from ._evidence import has_evidence
 from ._secrets import redact_text
 from ._violation import Violation
 
@@ -36,7 +37,11 @@ class Cause:
 
     @property
     def default_severity(self) -> str:
-        return "warning" if self.confidence == "uncertain" else "error"
+        """``error`` only for a rule that is not uncertain and has evidence of a rejection somewhere (the evidence
+        ledger, ``data/evidence.json``); the engine then narrows it to the situations that evidence covers."""
+        if self.confidence == "uncertain" or self.kind == "internal":
+            return "warning"
+        return "error" if has_evidence(self.code) else "warning"
 
 
 class _Defaulting(Dict[str, Any]):

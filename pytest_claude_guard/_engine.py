@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from . import _evidence
 from . import _schemas
 from . import _sdk_fields
 from ._causes import causes, engine_error, make_violation
@@ -132,6 +133,7 @@ def _preloaded() -> bool:
     default_registry()
     _schemas.preload()
     _preload_rules()
+    _evidence.preload()
     return True
 
 
@@ -146,14 +148,14 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
     if problem is not None:
         ctx.found.append(problem)
         _run(ENVELOPE_RULES, ctx)  # headers are still judged
-        return _finish(ctx.found)
+        return _finish(ctx.found, ctx)
     _run(ENVELOPE_RULES, ctx)
     if ep.kind == "batches" and ep.platform != "anthropic":
         ctx.report("batch_on_platform", "", platform=ep.platform.title())  # no such endpoint: nothing else matters
-        return _finish(ctx.found)
+        return _finish(ctx.found, ctx)
     if ep.kind == "batches":
         _run(BATCH_RULES, ctx)
-        found = list(ctx.found)
+        found = _evidence.scoped(list(ctx.found), ctx)
         requests = parsed.get("requests")
         if isinstance(requests, list):
             for i, item in enumerate(requests):
@@ -169,15 +171,16 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
                     in_batch=True,
                 )
                 _run(REQUEST_RULES, sub)
-                found.extend(sub.found)
+                found.extend(_evidence.scoped(sub.found, sub))
         return _finish(found)
     _run(REQUEST_RULES, ctx)
-    return _finish(ctx.found)
+    return _finish(ctx.found, ctx)
 
 
-def _finish(found: List[Violation]) -> List[Violation]:
+def _finish(found: List[Violation], ctx: Optional[Context] = None) -> List[Violation]:
+    """Dedupe and sort; with ``ctx``, first scope severities to the evidence ledger (_evidence.scoped)."""
     order = _code_order()
-    unique = _dedupe(found)
+    unique = _dedupe(_evidence.scoped(found, ctx) if ctx is not None else found)
     # stable sort: errors first, then the catalog's most decisive causes, then discovery order
     return sorted(unique, key=lambda v: _sort_key(v, order))
 

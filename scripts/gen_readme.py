@@ -8,6 +8,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pytest_claude_guard._causes import causes  # noqa: E402
+from pytest_claude_guard._evidence import describe_scope, short_ref  # noqa: E402
 
 START, END = "<!-- causes:start -->", "<!-- causes:end -->"
 KIND_NOTE = {
@@ -27,18 +28,20 @@ def _cell(text: str) -> str:
 
 def table() -> str:
     rows = [
-        "| code | § | what | answer | confidence | default | fix |",
-        "|---|---|---|---|---|---|---|",
+        "| code | § | what | answer | confidence | default | evidence | fix |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for c in causes().values():
         answer = f"{c.status} {c.error_type}" if c.status else "—"
         if c.kind == "rule":
-            default = "warning" if c.default_severity == "warning" else "error"
+            # severity follows evidence (data/evidence.json): an error only where a rejection was seen
+            default = "warning" if c.default_severity == "warning" else describe_scope(c.code)
+            evidence = short_ref(c.code)
         else:
-            default = KIND_NOTE[c.kind]
+            default, evidence = KIND_NOTE[c.kind], "—"
         rows.append(
             f'| <a id="{c.code}"></a>`{c.code}` | {c.section} | {_cell(c.title)} | {answer} | {c.confidence} | '
-            f"{default} | {_cell(c.fix)} |"
+            f"{_cell(default)} | {_cell(evidence)} | {_cell(c.fix)} |"
         )
     return "\n".join(rows)
 
