@@ -10,15 +10,19 @@
   generator emits; ``iter_errors`` runs only when it fails.
 * ``preload()`` reads every schema and builds every validator and fast check up front (the engine calls it before
   the first request), so checking a body never reads a file or imports a module.
+* Beta vs plain: ``<name>.beta`` is the schema for a request that sends beta values.  Which beta value unlocks
+  which beta-only shape (a top-level field, a tool type, a block type, a source type) is data
+  (``data/betas.json``, each with its evidence): :func:`beta_gates`, :func:`gated_shapes`.
 """
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 if TYPE_CHECKING:  # jsonschema is imported by preload(), not with the package (start-up cost)
     from jsonschema import ValidationError
@@ -37,6 +41,11 @@ __all__ = [
     "preload",
     "schemas_sdk_version",
     "PLATFORMS",
+    "BetaGate",
+    "beta_gates",
+    "beta_gate",
+    "beta_family",
+    "gated_shapes",
 ]
 
 SCHEMA_NAMES = ("messages", "messages.beta", "count_tokens", "count_tokens.beta", "batches", "batches.beta")
@@ -96,11 +105,87 @@ def schemas_sdk_version() -> str:
 
 def preload() -> None:
     """Read every schema and build its validator and fast check on every platform, jsonschema imported, each run
-    once on an empty body: afterwards checking a body reads no file and imports nothing."""
+    once on an empty body, and the beta gates: afterwards checking a body reads no file and imports nothing."""
+    beta_gates()
     for name in SCHEMA_NAMES:
         for platform in PLATFORMS:
             is_valid(name, platform, {})
             iter_errors(name, platform, {})
+
+
+# --- beta gates (data/betas.json) --------------------------------------------------------------------------------
+_DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def beta_family(value: str) -> str:
+    """``mcp-client-2025-11-20`` -> ``mcp-client`` (a beta value without its date)."""
+    return _DATED.sub("", value.strip())
+
+
+@dataclass(frozen=True)
+class BetaGate:
+    """A beta-only shape and the ``anthropic-beta`` values that unlock it."""
+
+    kind: str  # "param" (top-level field) | "tool" (tools[].type) | "block" (a message content block type) | "source"
+    name: str
+    betas: Tuple[str, ...]
+    severity: Optional[str]  # None: an error (the API's rejection is on record); "warning": the outcome is unknown
+    evidence: Tuple[str, ...] = ()
+
+    def unlocked_by(self, sent: Iterable[str]) -> bool:
+        """One of ``sent`` is one of the gate's betas, or of the same family (another dated value of it)."""
+        families = {beta_family(b) for b in self.betas}
+        return any(b in self.betas or beta_family(b) in families for b in sent)
+
+    @property
+    def names(self) -> str:
+        return " or ".join(self.betas)
+
+
+@lru_cache(maxsize=1)
+def beta_gates() -> Mapping[Tuple[str, str], BetaGate]:
+    """(kind, name) -> its gate, from ``data/betas.json`` (read once, at preload)."""
+    raw = json.loads(resources.files("pytest_claude_guard").joinpath("data", "betas.json").read_text("utf-8"))
+    gates: Dict[Tuple[str, str], BetaGate] = {}
+    for item in raw.get("features", []):
+        gate = BetaGate(str(item["kind"]), str(item["name"]), tuple(item["betas"]), item.get("severity"),
+                        tuple(item.get("evidence", ())))
+        gates[(gate.kind, gate.name)] = gate
+    return gates
+
+
+def beta_gate(kind: str, name: str) -> Optional[BetaGate]:
+    return beta_gates().get((kind, name))
+
+
+def gated_shapes(body: Mapping[str, Any]) -> List[Tuple[Tuple[Any, ...], BetaGate]]:
+    """Each beta-only shape ``body`` uses (top-level fields, tool types, message content block types), with its
+    path in the body.  Source types are left to the rule that owns them (file sources: ``file_source_requires_beta``)."""
+    gates = beta_gates()
+    found: List[Tuple[Tuple[Any, ...], BetaGate]] = []
+    for key in body:
+        gate = gates.get(("param", key))
+        if gate is not None:
+            found.append(((key,), gate))
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            kind = tool.get("type") if isinstance(tool, dict) else None
+            gate = gates.get(("tool", kind)) if isinstance(kind, str) else None
+            if gate is not None:
+                found.append((("tools", i), gate))
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for i, message in enumerate(messages):
+            content = message.get("content") if isinstance(message, dict) else None
+            if not isinstance(content, list):
+                continue
+            for j, block in enumerate(content):
+                kind = block.get("type") if isinstance(block, dict) else None
+                gate = gates.get(("block", kind)) if isinstance(kind, str) else None
+                if gate is not None:
+                    found.append((("messages", i, "content", j), gate))
+    return found
 
 
 # --- the validator class --------------------------------------------------------------------------------------

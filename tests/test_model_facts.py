@@ -66,7 +66,7 @@ ENABLED_5X = ('"thinking.type.enabled" is not supported for this model. Use "thi
 PREFILL = "This model does not support assistant message prefill. The conversation must end with a user message."
 
 # (fact, code, request builder, model with the fact, expected (severity, api_message))
-CASES: List[Tuple[str, str, Any, str, Tuple[str, Optional[str]]]] = [
+CASES: List[Tuple[str, str, Any, str, Optional[Tuple[str, Optional[str]]]]] = [
     ("effort_levels: xhigh not offered", "effort_level_unsupported",
      lambda m: body(m, output_config={"effort": "xhigh"}), "claude-opus-4-6", ("error", EFFORT_XHIGH)),
     ("effort_levels: xhigh not offered (sonnet 4.6)", "effort_level_unsupported",

@@ -4,7 +4,9 @@ Every jsonschema error is mapped to a cause code explicitly, by keyword, instanc
 entry (or union tag) it came from; never through ``best_match``.  One schema problem gives one violation.
 Beta gating: a beta request (any ``anthropic-beta`` value, or a ``?beta=true`` endpoint) is judged by the
 beta schema, any other by the plain one; with headers unknown the beta schema decides errors and what only
-the plain schema rejects is a header-dependent warning.
+the plain schema rejects is a header-dependent warning.  With beta values known, a beta-only shape whose own
+beta is not among them (``data/betas.json``: which value unlocks which field, tool, block or source) gets the
+plain schema's answer, an error where the API's rejection is on record, else a warning.
 Newer SDKs: where the installed anthropic SDK is newer than the schemas, a field or a block / tool / source type
 that its request types define is not extra (``_sdk_fields``, read once by ``preload``): the schema errors it would
 give are dropped before mapping.  A field unknown to both stays an error.
@@ -161,6 +163,37 @@ def _schema_checks(ctx: Context, kind: str, platform: str, mapper: Mapper) -> No
             where = tuple(str(p) for p in finding.path)
             if not any(_related(where, other) for other in covered):  # one problem, one violation
                 _emit(ctx, finding, header_dependent=True)
+    elif mode == "beta" and ctx.betas:
+        _beta_gate_checks(ctx, kind, platform, mapper, found)
+
+
+def _beta_gate_checks(ctx: Context, kind: str, platform: str, mapper: Mapper, found: List[Finding]) -> None:
+    """Beta values known and not empty: a beta-only shape (``data/betas.json``) none of whose betas is sent is
+    judged by the plain schema (the request does not have the beta that defines it), at its gate's severity.
+    No beta values at all on a ``?beta=true`` endpoint: not judged here (as before)."""
+    sent = ctx.betas or frozenset()
+    locked = [(tuple(str(p) for p in path), gate) for path, gate in S.gated_shapes(ctx.body)
+              if not gate.unlocked_by(sent)]
+    if not locked:
+        return
+    covered = [tuple(str(p) for p in f.path) for f in found]
+    for finding in _map_all(ctx, _screen(kind, S.iter_errors(kind, platform, ctx.body)), mapper):
+        where = tuple(str(p) for p in finding.path)
+        gate = next((g for path, g in locked if where[:len(path)] == path), None)
+        if gate is None or any(_related(where, other) for other in covered):
+            continue  # not a locked shape's problem, or already reported by the beta schema
+        _emit(ctx, _locked(finding, gate))
+
+
+def _locked(finding: Finding, gate: "S.BetaGate") -> Finding:
+    """``finding`` (the plain schema's answer) worded for a beta-only shape whose beta the request lacks."""
+    params = dict(finding.params)
+    if finding.code == "unknown_top_level_param":
+        params["reason"] = f" without the {gate.names} beta header"
+        params["hint"] = f" or add {gate.betas[0]} to the anthropic-beta header"
+    elif "detail" in params:
+        params["detail"] = f"{params['detail']} without the {gate.names} beta header"
+    return dataclasses.replace(finding, params=tuple(sorted(params.items())), severity=gate.severity)
 
 
 def _screen(name: str, errors: List[ValidationError]) -> List[ValidationError]:
@@ -247,10 +280,14 @@ def _direct_checks(ctx: Context, kind: str) -> Iterable[Finding]:
         yield _f("model_empty", ("model",))
     if "output_format" in body:
         yield from _legacy_output_format(ctx)
-    files = ctx.has_beta(FILES_BETA)
+    gate = S.beta_gate("source", "file")
+    betas = ctx.betas
+    files = None if betas is None else gate.unlocked_by(betas) if gate is not None else any(
+        b.startswith(FILES_BETA) for b in betas)
     if files is not True:
         for path in _file_sources(body):
-            yield _f("file_source_requires_beta", path, severity="warning" if files is None else None)
+            yield _f("file_source_requires_beta", path,
+                     severity="warning" if files is None else gate.severity if gate is not None else None)
     tools = body.get("tools")
     if isinstance(tools, list):
         for i, tool in enumerate(tools):
