@@ -2,8 +2,9 @@
 
 Table-driven: for each fact, a model that has it gets the API's answer (error, with the API's exact message where
 public evidence quotes one); the same request on a model whose fact is unknown gets nothing from that rule.
-Severities are the rules' own (``rule_findings`` runs the request rules on a Context); what the engine does with
-them afterwards (scoping to its evidence ledger) is tested with the engine.
+``found`` runs the request rules on a Context (the rule's own answer: the cause's default severity, never a
+self-downgrade); ``validate_request``'s severity is then the evidence ledger's (``_evidence``): an error where the
+ledger covers the model, a warning elsewhere (``policy``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
-from pytest_claude_guard import preload, validate_request
+from pytest_claude_guard import _evidence, preload, validate_request
+from pytest_claude_guard._causes import cause
 from pytest_claude_guard._context import Context, normalize_headers, parse_endpoint
 from pytest_claude_guard._rules import REQUEST_RULES
 from pytest_claude_guard._models import FACT_FIELDS, ModelInfo, Registry, builtin_registry, default_registry
@@ -57,6 +59,15 @@ def reported(request: Dict[str, Any], code: str) -> List[str]:
     """Severities of ``code`` in validate_request's answer (the public entry point)."""
     out = validate_request(request, headers=HEADERS, registry=registry_with_unknown())
     return [v.severity for v in out if v.code == code]
+
+
+def policy(code: str, model: str, platform: str = "anthropic") -> str:
+    """The severity the engine gives ``code`` on ``model``: the cause's default, narrowed to the ledger's cover."""
+    info = registry_with_unknown().find(model)
+    situation = _evidence.Situation(info.id if info else model, "messages", platform, "2023-06-01")
+    if cause(code).default_severity == "error" and _evidence.covered(code, situation):
+        return "error"
+    return "warning"
 
 
 THINK_DOCS = "Please consult our documentation at https://platform.claude.com/docs/en/build-with-claude/extended-thinking"
@@ -120,11 +131,11 @@ def test_fact_set_gives_the_api_answer(fact: str, code: str, build: Any, model: 
     """A model with the fact: the rule reports with the API's message where evidence quotes one."""
     got = found(build(model), code)
     assert got, f"{fact}: no {code} on {model}"
-    assert reported(build(model), code), f"{fact}: validate_request drops {code} on {model}"
     severity, api = expected
-    assert got[0][0] == severity
+    assert severity == "error" and got[0][0] == cause(code).default_severity  # the rule never downgrades itself
     if api is not None:
         assert got[0][1] == api
+    assert reported(build(model), code)[:1] == [policy(code, model)]
 
 
 @pytest.mark.parametrize("fact, code, build, model, expected", CASES, ids=[c[0] for c in CASES])
@@ -140,7 +151,7 @@ def test_fact_unknown_is_silent(fact: str, code: str, build: Any, model: str, ex
 
 
 def test_minus_one_without_the_fact_is_a_warning() -> None:
-    """temperature=-1 on a known model without minus_one_rejected: a warning (current models reject it in general)."""
+    """temperature=-1 on a known model without minus_one_rejected: a warning from the rule itself."""
     assert found(body(UNKNOWN, temperature=-1), "sampling_param_minus_one") == [
         ("warning", "`temperature` cannot be set to -1 for this model")]
 
@@ -151,7 +162,8 @@ def test_structured_outputs_false_is_reported() -> None:
                                 retired_on=None)
     reg = default_registry().with_overrides({model.id: model})
     request = CASES[-2][2](model.id)
-    assert [s for s, _ in found(request, "structured_output_unsupported_model", registry=reg)] == ["error"]
+    code = "structured_output_unsupported_model"
+    assert [s for s, _ in found(request, code, registry=reg)] == [cause(code).default_severity]
 
 
 @pytest.mark.parametrize("model, effort", [
