@@ -175,13 +175,17 @@ def test_effort_level_offered_passes(model: str, effort: str) -> None:
     assert found(body(model, output_config={"effort": effort}), "effort_level_unsupported") == []
 
 
-def test_mid_conversation_system_per_platform() -> None:
-    """Bedrock: accepted where seen accepted (Opus 4.8), rejected on models without it."""
-    reg = registry_with_unknown()
-    assert reg.find("claude-opus-4-8").mid_conversation_system_on("bedrock") is True  # type: ignore[union-attr]
-    assert reg.find("claude-opus-4-6").mid_conversation_system_on("bedrock") is False  # type: ignore[union-attr]
-    assert reg.find("claude-opus-4-8").mid_conversation_system_on("anthropic") is True  # type: ignore[union-attr]
-    assert reg.find(UNKNOWN).mid_conversation_system_on("vertex") is None  # type: ignore[union-attr]
+@pytest.mark.parametrize("model, platform, accepted", [
+    ("claude-opus-4-8", "anthropic", True), ("claude-opus-4-8", "bedrock", True), ("claude-opus-4-8", "vertex", True),
+    ("claude-opus-4-8", "foundry", True), ("claude-sonnet-5", "bedrock", True), ("claude-opus-5", "foundry", True),
+    ("claude-opus-5", "bedrock", None),  # not observed on Bedrock: unknown
+    ("claude-opus-4-7", "anthropic", False), ("claude-opus-4-7", "foundry", False), ("claude-opus-4-6", "bedrock", False),
+    ("claude-mythos-preview", "anthropic", False), ("claude-fable-5-1", "anthropic", None), (UNKNOWN, "vertex", None),
+])
+def test_mid_conversation_system_per_platform(model: str, platform: str, accepted: Optional[bool]) -> None:
+    """role "system" inside messages, per platform: accepted / rejected where evidence says so, else unknown."""
+    info = registry_with_unknown().find(model)
+    assert info is not None and info.mid_conversation_system_on(platform) is accepted
 
 
 def test_output_beta_ceiling_is_data() -> None:
