@@ -18,9 +18,10 @@ import io
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
@@ -34,11 +35,17 @@ __all__ = [
     "recorded_body",
     "BODY_KEYS",
     "MAX_CASSETTE_BYTES",
+    "MAX_FILE_INFLATED_BYTES",
     "CASSETTE_SUFFIXES",
+    "InflateBudget",
 ]
 
 MAX_CASSETTE_BYTES = 64 * 1024 * 1024
-MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed, per body
+MAX_FILE_INFLATED_BYTES = 64 * 1024 * 1024  # decompressed, all bodies of one cassette together
+# YAML aliases: a cassette whose aliases expand it past this many nodes+characters is refused ("billion laughs").
+# vcrpy's dumper writes anchors for repeated objects, so aliases themselves are fine; their expansion is not.
+MAX_YAML_EXPANSION = 32 * 1024 * 1024
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 _B64 = re.compile(r"[A-Za-z0-9+/=\s]+")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -100,8 +107,15 @@ class Cassette:
 
 
 def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
-    """Files named by ``args`` (a file, a folder searched recursively, a glob) -> (files, unmatched args)."""
+    """Files named by ``args`` (a file, a folder searched recursively, a glob) -> (files, unmatched args).
+
+    Each file once, however many names reach it (a symlink loop under a ``**`` glob, a file named twice): paths
+    are deduplicated on their resolved path.  A folder walk does not follow symlinked folders.  What is listed
+    but not a regular file (a FIFO, a device, a symlink to one) stays in the list: `load_cassette` refuses it
+    with its reason, so it is reported, never silently dropped and never opened.
+    """
     files: List[str] = []
+    seen: Set[str] = set()
     missing: List[str] = []
     for arg in args:
         found: List[str] = []
@@ -111,14 +125,16 @@ def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
                 found.extend(
                     os.path.join(root, n) for n in sorted(names) if n.lower().endswith(CASSETTE_SUFFIXES)
                 )
-        elif os.path.isfile(arg):
+        elif os.path.lexists(arg) and not os.path.isdir(arg):
             found.append(arg)
         elif glob.has_magic(arg):
-            found.extend(p for p in sorted(glob.glob(arg, recursive=True)) if os.path.isfile(p))
+            found.extend(p for p in sorted(glob.glob(arg, recursive=True)) if not os.path.isdir(p))
         if not found:
             missing.append(arg)
         for path in found:
-            if path not in files:
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
                 files.append(path)
     return files, missing
 
@@ -126,13 +142,31 @@ def expand_paths(args: Sequence[str]) -> Tuple[List[str], List[str]]:
 # --- bodies -----------------------------------------------------------------------------------------------
 
 
-def _inflate(data: bytes, wbits: int) -> bytes:
+class InflateBudget:
+    """Bytes one cassette may still decompress, all bodies together (a cap per body alone lets 60 gzip bombs
+    of 60 MB each through)."""
+
+    def __init__(self, total: int = MAX_FILE_INFLATED_BYTES) -> None:
+        self.left = total
+        self.total = total
+
+
+def _inflate(data: bytes, wbits: int, budget: Optional[InflateBudget] = None) -> bytes:
+    cap = MAX_BODY_BYTES if budget is None else min(MAX_BODY_BYTES, budget.left)
     d = zlib.decompressobj(wbits)
-    out = d.decompress(data, MAX_BODY_BYTES)
-    if d.unconsumed_tail:
+    out = d.decompress(data, cap + 1)
+    if len(out) > cap or d.unconsumed_tail:
+        if budget is not None and budget.left < MAX_BODY_BYTES:
+            budget.left = 0
+            raise ValueError(
+                f"the cassette's decompressed bodies exceed {budget.total // (1024 * 1024)} MB in all "
+                "(a compression bomb?): not decompressed"
+            )
         raise ValueError(f"decompressed body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB")
     if not d.eof:
         raise ValueError("truncated compressed body")
+    if budget is not None:
+        budget.left -= len(out)
     return out
 
 
@@ -147,13 +181,16 @@ def _maybe_base64(text: str) -> Optional[bytes]:
     return raw if raw.startswith(_GZIP_MAGIC) or raw.lstrip()[:1] in (b"{", b"[") else None
 
 
-def decode_body(value: Any, encoding: Optional[str] = None) -> Tuple[Optional[str], Optional[str]]:
-    """A recorded body as text -> (text or None, problem or None).  ``encoding``: the Content-Encoding.
+def decode_body(
+    value: Any, encoding: Optional[str] = None, budget: Optional[InflateBudget] = None
+) -> Tuple[Optional[str], Optional[str]]:
+    """A recorded body as text -> (text or None, problem or None).  ``encoding``: the Content-Encoding;
+    ``budget``: the bytes the whole cassette may still decompress (each body is capped at `MAX_BODY_BYTES`).
 
     The one place a recorded body is decoded, whatever the recorder stored (see the module docstring).
     """
     try:
-        return _decode(value, (encoding or "").strip().lower()), None
+        return _decode(value, (encoding or "").strip().lower(), budget), None
     except (ValueError, zlib.error, UnicodeDecodeError, TypeError, OSError, RecursionError) as exc:
         return None, str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
@@ -185,23 +222,23 @@ def _is_wrapper(value: Dict[Any, Any]) -> bool:
     return kind == "none" or any(k in value for k in _WRAPPER_PAYLOADS)
 
 
-def _unwrap(value: Dict[Any, Any], encoding: str) -> Optional[str]:
+def _unwrap(value: Dict[Any, Any], encoding: str, budget: Optional[InflateBudget]) -> Optional[str]:
     """``{"string"}`` (vcrpy responses), ``{"base64_string"}`` (Ruby VCR, betamax), ``{"type", "content"}``
     (typed bodies: json | text | binary | base64 | none), ``{"json"}`` / ``{"parsed"}`` / ``{"content"}``."""
     kind = str(value.get("type") or "").lower()
     encoding = str(value.get("compression") or encoding).strip().lower()
     if "base64_string" in value:
-        return _decode(_b64decode(value["base64_string"]), encoding)
+        return _decode(_b64decode(value["base64_string"]), encoding, budget)
     if "string" in value:
-        return _decode(value["string"], encoding)
+        return _decode(value["string"], encoding, budget)
     payload = next((value[k] for k in ("json", "parsed", "content") if k in value), None)
     if kind == "none" or payload is None:
         return None
     if kind in ("binary", "base64", "bytes") and isinstance(payload, str):
-        return _decode(_b64decode(payload), encoding)
+        return _decode(_b64decode(payload), encoding, budget)
     if kind == "json" and isinstance(payload, str):
         return payload  # the JSON text itself
-    return _decode(payload, encoding)
+    return _decode(payload, encoding, budget)
 
 
 def _b64decode(value: Any) -> bytes:
@@ -213,11 +250,11 @@ def _b64decode(value: Any) -> bytes:
         raise ValueError("a base64 body that is not valid base64") from None
 
 
-def _decode(value: Any, encoding: str) -> Optional[str]:
+def _decode(value: Any, encoding: str, budget: Optional[InflateBudget] = None) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, dict):
-        return _unwrap(value, encoding) if _is_wrapper(value) else _dump(value)
+        return _unwrap(value, encoding, budget) if _is_wrapper(value) else _dump(value)
     if isinstance(value, io.BytesIO):
         value = value.getvalue()
     elif isinstance(value, (list, tuple, Iterator)):
@@ -228,20 +265,20 @@ def _decode(value: Any, encoding: str) -> Optional[str]:
         value = b"".join(bytes(p) if isinstance(p, (bytes, bytearray)) else str(p).encode("utf-8") for p in parts)
     if isinstance(value, str):
         if value.startswith("\x1f\x8b"):
-            return _decode(value.encode("latin-1"), encoding)
+            return _decode(value.encode("latin-1"), encoding, budget)
         raw = _maybe_base64(value)
         if raw is not None:
-            return _decode(raw, encoding)
+            return _decode(raw, encoding, budget)
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         if data.startswith(_GZIP_MAGIC):
-            data = _inflate(data, zlib.MAX_WBITS | 16)
+            data = _inflate(data, zlib.MAX_WBITS | 16, budget)
         elif encoding == "deflate":
             try:
-                data = _inflate(data, zlib.MAX_WBITS)
+                data = _inflate(data, zlib.MAX_WBITS, budget)
             except zlib.error:
-                data = _inflate(data, -zlib.MAX_WBITS)
+                data = _inflate(data, -zlib.MAX_WBITS, budget)
         elif encoding in ("br", "zstd") and data.lstrip()[:1] not in (b"{", b"["):
             raise ValueError(f"a {encoding}-compressed body (not decoded by claude-guard)")
         return data.decode("utf-8")
@@ -333,12 +370,53 @@ def _yaml_lines(node: Any, path: _Path, out: Dict[_Path, int]) -> None:
             _yaml_lines(item, path + (i,), out)
 
 
+def _expansion(root: Any, limit: int) -> None:
+    """Raise `CassetteError` when building ``root`` would make more than ``limit`` nodes and characters once
+    its aliases are expanded (a 1 KB "billion laughs" is gigabytes once a body is re-encoded as JSON), or when
+    an alias refers to a node holding it.  Linear in the distinct nodes: each node's size is computed once."""
+    size: Dict[int, int] = {}
+    on_path: Set[int] = set()
+    stack: List[Tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = node.value if isinstance(node, yaml.SequenceNode) else (
+            [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else None
+        )
+        if done:
+            on_path.discard(key)
+            total = 1 + sum(size[id(c)] for c in children or ())
+            size[key] = min(total, limit + 1)
+            if total > limit:
+                raise CassetteError(
+                    f"YAML aliases expand the file past {limit} nodes and characters (an alias bomb?): not read"
+                )
+            continue
+        if key in size:
+            continue
+        if children is None:  # a scalar
+            size[key] = 1 + len(node.value)
+            continue
+        if key in on_path:
+            raise CassetteError("a YAML alias refers to a node that holds it (a recursive structure): not read")
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                raise CassetteError(
+                    "a YAML alias refers to a node that holds it (a recursive structure): not read"
+                )
+            if id(child) not in size:
+                stack.append((child, False))
+
+
 def _parse_yaml(text: str) -> Tuple[Any, Dict[_Path, int]]:
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _expansion(node, max(MAX_YAML_EXPANSION, 2 * len(text)))
         lines: Dict[_Path, int] = {}
         _yaml_lines(node, (), lines)
         return loader.construct_document(node), lines
@@ -424,7 +502,23 @@ def _interactions(data: Any) -> Tuple[List[Any], Tuple[Any, ...]]:
     )
 
 
-def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Interaction:
+def _header_lines(lines: Dict[_Path, int]) -> Dict[_Path, Dict[str, int]]:
+    """Interaction path -> {lower-cased request header -> line}, in one pass (not one pass per interaction)."""
+    out: Dict[_Path, Dict[str, int]] = {}
+    for k, line in lines.items():
+        if len(k) >= 3 and k[-3:-1] == ("request", "headers"):
+            out.setdefault(k[:-3], {})[str(k[-1]).lower()] = line
+    return out
+
+
+def _build(
+    index: int,
+    raw: Any,
+    base: _Path,
+    lines: Dict[_Path, int],
+    header_lines: Optional[Dict[_Path, Dict[str, int]]] = None,
+    budget: Optional[InflateBudget] = None,
+) -> Interaction:
     p = base + (index,)
     req = raw.get("request") if isinstance(raw, dict) else None
     resp = raw.get("response") if isinstance(raw, dict) else None
@@ -433,15 +527,12 @@ def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Intera
     req_headers = _headers(req.get("headers"))
     enc = next((v for k, v in req_headers if k.lower() == "content-encoding"), None)
     stored, body_key = recorded_body(req)
-    body, problem = decode_body(stored, enc)
+    body, problem = decode_body(stored, enc, budget)
     resp_headers = _headers(resp.get("headers"))
     resp_enc = next((v for k, v in resp_headers if k.lower() == "content-encoding"), None)
-    resp_body, _ = decode_body(recorded_body(resp)[0], resp_enc)
-    header_lines = {
-        str(k[-1]).lower(): line
-        for k, line in lines.items()
-        if len(k) == len(p) + 3 and k[: len(p) + 2] == p + ("request", "headers")
-    }
+    resp_body, _ = decode_body(recorded_body(resp)[0], resp_enc, budget)
+    if header_lines is None:
+        header_lines = _header_lines(lines)
     return Interaction(
         index=index,
         line=lines.get(p, 0),
@@ -454,18 +545,29 @@ def _build(index: int, raw: Any, base: _Path, lines: Dict[_Path, int]) -> Intera
         status=_status(resp.get("status", resp.get("status_code"))),
         response_headers=resp_headers,
         response_body=resp_body,
-        header_lines=header_lines,
+        header_lines=dict(header_lines.get(p, {})),
     )
 
 
 def load_cassette(path: str) -> Cassette:
     """Read one cassette; raises `CassetteError` with a one-line reason when it cannot be read."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_CASSETTE_BYTES:
-            raise CassetteError(f"file too large to lint ({size} bytes > {MAX_CASSETTE_BYTES})")
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        st = os.stat(path)  # follows a symlink: its target is what would be read
+        if not stat.S_ISREG(st.st_mode):
+            what = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or \
+                stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a directory" if \
+                stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise CassetteError(f"not a regular file ({what}{', through a symlink' if os.path.islink(path) else ''})"
+                                ": never read")
+        if st.st_size > MAX_CASSETTE_BYTES:
+            raise CassetteError(f"file too large to lint ({st.st_size} bytes > {MAX_CASSETTE_BYTES})")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a file swapped for a FIFO never blocks
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CassetteError("not a regular file: never read")
+            raw = fh.read(MAX_CASSETTE_BYTES + 1)
+        if len(raw) > MAX_CASSETTE_BYTES:
+            raise CassetteError(f"file too large to lint (over {MAX_CASSETTE_BYTES} bytes)")
     except OSError as exc:
         raise CassetteError(f"cannot read the file ({exc.strerror or exc})") from None
     if b"\x00" in raw[:8192]:
@@ -497,5 +599,7 @@ def load_cassette(path: str) -> Cassette:
     except RecursionError:
         raise CassetteError("nested too deeply to read") from None
     items, base = _interactions(data)
-    interactions = [_build(i, item, base, lines) for i, item in enumerate(items)]
+    by_interaction = _header_lines(lines)
+    budget = InflateBudget()
+    interactions = [_build(i, item, base, lines, by_interaction, budget) for i, item in enumerate(items)]
     return Cassette(path=path, format="json" if is_json else "yaml", text=text, interactions=interactions)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -47,6 +48,7 @@ CASSETTE_CODES = {
     "recorded_error": "note",
     "recorded_accepted": "note",
 }
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREAD = 0, 1, 2, 3
 PLACEHOLDER_KEY = "sk-ant-claude-guard-placeholder"  # stands in for a credential the recorder filtered out
 _MAX_SHOWN = 300
 
@@ -182,9 +184,24 @@ class LintResult:
         return self.counts().warnings
 
     @property
+    def unread(self) -> int:
+        """Files or recorded request bodies refused or not read (``cassette_unreadable``), or requests the engine
+        could not finish judging (``engine_error``): never "clean"."""
+        return sum(1 for f in self.findings if f.code in ("cassette_unreadable", "engine_error"))
+
+    @property
     def exit_code(self) -> int:
+        """1 on error findings or secrets, else 0: what fails a pytest run (``--claude-guard-cassettes``)."""
         c = self.counts()
-        return 1 if c.errors or c.secrets else 0
+        return EXIT_FINDINGS if c.errors or c.secrets else EXIT_CLEAN
+
+    @property
+    def status(self) -> int:
+        """The command's exit status: `EXIT_FINDINGS` on error findings or secrets, else `EXIT_UNREAD` when a
+        file or a recorded request was not read, else `EXIT_CLEAN` (usage errors are `EXIT_USAGE`, from `run`)."""
+        if self.exit_code:
+            return self.exit_code
+        return EXIT_UNREAD if self.unread else EXIT_CLEAN
 
     def summary(self) -> str:
         return self.counts().summary()
@@ -283,13 +300,12 @@ def _secret_findings(c: Cassette) -> List[Finding]:
     found: List[Finding] = []
     seen: Set[Tuple[Optional[int], str]] = set()
     starts = sorted((it.line, it.index) for it in c.interactions if it.line)
+    start_lines = [start for start, _ in starts]
 
     def owner(line: int) -> Optional[int]:
-        idx = None
-        for start, index in starts:
-            if start <= line:
-                idx = index
-        return idx
+        """The interaction a line belongs to (the last one starting at or before it): a binary search."""
+        k = bisect.bisect_right(start_lines, line)
+        return starts[k - 1][1] if k else None
 
     def where(it_index: Optional[int], line: int) -> str:
         if it_index is None:
@@ -493,8 +509,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Validate every Anthropic Messages request recorded in vcrpy cassettes (YAML or JSON; files, "
             "folders or globs), compare with the errors the API recorded, and flag API keys and signatures "
-            "without printing them.  Exit 1 on error-severity findings or secrets, 0 otherwise, "
-            "2 on usage errors."
+            "without printing them.  Exit status: 0 every file read and nothing failing found; 1 error-severity "
+            "findings or secrets; 2 usage error (an unknown code, a path that matches nothing); 3 a cassette or a "
+            "recorded request body was not read (not a regular file, too large, invalid YAML/JSON, an alias or "
+            "compression bomb, an undecodable body: each is a cassette_unreadable line saying why), nothing "
+            "else failing.  1 wins over 3."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a cassette file, a folder, or a glob")
@@ -526,4 +545,4 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(render_json(result), indent=2, ensure_ascii=False))
     else:
         print("\n".join(render_lines(result)))
-    return result.exit_code
+    return result.status

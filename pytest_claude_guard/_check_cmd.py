@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ __all__ = ["add_parser", "run", "Payload", "iter_payloads", "InputError", "ENVEL
 ENVELOPE_KEYS = frozenset({"endpoint", "headers", "body"})
 DEFAULT_ENDPOINT = "/v1/messages"
 STDIN = "-"
+MAX_INPUT_BYTES = 256 * 1024 * 1024  # the API's largest body (Message Batches); more is refused unread
+EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class InputError(Exception):
@@ -46,7 +49,10 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
         description=(
             "Validate Messages API request payloads. Each FILE holds a bare request body, or an envelope "
             '{"endpoint": ..., "headers": ..., "body": ...}; a .jsonl file holds one payload per line. '
-            "Exit status: 0 no errors, 1 an error-severity violation was found, 2 usage or input error."
+            "Exit status: 0 every payload read and no error found; 1 an error-severity violation was found; "
+            "2 usage error, or an input that could not be read (missing, not a regular file, too large): "
+            "it was reported and not checked; 3 internal failure of claude-guard (a crash, or an engine_error: part of a "
+            "request was not checked; a bug: please report it).  2 wins over 3, 3 over 1."
         ),
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="payload files; '-' reads standard input")
@@ -128,15 +134,7 @@ def iter_payloads(
         data: bytes = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
         source = "<stdin>"
     else:
-        path = Path(name)
-        if not path.exists():
-            raise InputError(f"{name}: no such file")
-        if path.is_dir():
-            raise InputError(f"{name}: is a directory")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        data = _read_file(name)
         source = name
     if name.endswith(".jsonl"):
         for number, raw in enumerate(data.splitlines(), start=1):
@@ -144,6 +142,32 @@ def iter_payloads(
                 yield _payload_from(raw, f"{source}:{number}", source, number, headers, endpoint)
         return
     yield _payload_from(data, source, source, None, headers, endpoint)
+
+
+def _read_file(name: str) -> bytes:
+    """A regular file's bytes.  A FIFO, device or socket (``/dev/zero``, a named pipe: a read that never
+    ends) and a file over `MAX_INPUT_BYTES` are refused unread, with the reason."""
+    path = Path(name)
+    try:
+        st = path.stat()  # follows symlinks: the target is what would be read
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{name}: is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{name}: not a regular file (a FIFO, device or socket is never read)")
+    if st.st_size > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: file too large to check ({st.st_size} bytes > {MAX_INPUT_BYTES})")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: file too large to check (over {MAX_INPUT_BYTES} bytes)")
+    return data
 
 
 def _load_registry(path: Optional[str]) -> Optional[Registry]:
@@ -159,12 +183,38 @@ def _load_registry(path: Optional[str]) -> Optional[Registry]:
         ) from None
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (a request may hold them) as ``\\udXXX`` escapes: encodable everywhere."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _say(text: str, file: TextIO) -> None:
     """Every line this command prints goes through the redaction module: no key leaves in text, -v or JSON."""
-    print(redact_text(text), file=file)
+    print(printable(redact_text(text)), file=file)
 
 
 def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    """Exit status: `EXIT_CLEAN`, `EXIT_VIOLATIONS`, `EXIT_INPUT` (usage, unreadable input) or `EXIT_INTERNAL`
+    (a failure of claude-guard itself, reported in one line: never a traceback, never taken for a verdict)."""
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        return _run(args, stdout=stdout, stderr=stderr)
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - distinct from "violations found" and from "could not read input"
+        try:
+            _say(f"claude-guard check: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+                 "(a claude-guard bug: please report it)", err)
+        except Exception:  # noqa: BLE001 - even the report of the failure failed: the exit code still tells
+            pass
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
@@ -172,10 +222,10 @@ def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Op
         headers = parse_header_args(args.header)
     except InputError as exc:
         _say(f"claude-guard check: {exc}", err)
-        return 2
+        return EXIT_INPUT
     if not args.files:
         _say("claude-guard check: no input: give FILE arguments, or '-' to read standard input", err)
-        return 2
+        return EXIT_INPUT
 
     input_problems = 0
     payload_count = 0
@@ -208,5 +258,8 @@ def run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: Op
     else:
         _say(f"checked {payload_count} payload(s): {summary_line(found)}", err)
     if input_problems:
-        return 2
-    return 1 if any(v.severity == "error" for v in found) else 0
+        _say(f"claude-guard check: {input_problems} input(s) could not be read and were not checked", err)
+        return EXIT_INPUT
+    if any(v.code == "engine_error" for v in found):  # a rule failed: the verdict is incomplete, never "clean"
+        return EXIT_INTERNAL
+    return EXIT_VIOLATIONS if any(v.severity == "error" for v in found) else EXIT_CLEAN

@@ -8,13 +8,14 @@ request opens no file, imports no module and touches no network, so it is safe i
 """
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import _evidence
 from . import _schemas
+from . import _media
 from . import _sdk_fields
+from . import _strict_json
 from ._causes import causes, engine_error, make_violation
 from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
@@ -36,7 +37,13 @@ def _too_large(size: int, kind: Optional[str]) -> Violation:
 
 
 def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Violation], Optional[int]]:
-    """-> (parsed value, violation if unparsable, raw byte length if known)."""
+    """-> (parsed value, violation, raw byte length if known).
+
+    The violation is an error when the body cannot be parsed (the value is then None), or a warning beside a
+    parsed value when a strict JSON parser may refuse or read it differently (NaN, a repeated key: see
+    `_strict_json`).  Never raises.
+    """
+    _media.begin_request()  # one media budget per request, shared by every PDF and image in it
     raw_len: Optional[int] = None
     if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
@@ -53,14 +60,25 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
         if raw_len > MAX_BODY_BYTES:
             return None, _too_large(raw_len, kind), raw_len
         try:
-            body = json.loads(body)
+            body, strictness = _strict_json.loads(body)
         except (ValueError, RecursionError) as exc:
-            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            reason = ascii(str(exc).splitlines()[0][:200])[1:-1] if str(exc) else type(exc).__name__
             return None, make_violation("invalid_json", "", reason=f"the body is not valid JSON ({reason})"), raw_len
+    elif isinstance(body, dict):  # given parsed: judged as its JSON text would be
+        strictness = _strict_json.inspect_value(body)
+    else:
+        strictness = _strict_json.Strictness()
     if not isinstance(body, dict):
         kind = "null" if body is None else type(body).__name__
         kind = {"list": "array", "str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
         return None, make_violation("invalid_json", "", reason=f"the body is a JSON {kind}, not an object"), raw_len
+    if strictness.surrogate is not None:  # "no low surrogate in string" / "invalid high surrogate in string"
+        reason = f"the body is not valid JSON: {strictness.surrogate} in a string; encode text as valid UTF-8"
+        return None, make_violation("invalid_json", "", reason=reason), raw_len
+    warnings = strictness.warnings()
+    if warnings:  # parsed, but a strict parser may refuse or read it differently: judged with the rest
+        reason = "the body is not strict JSON: " + "; ".join(warnings)
+        return body, make_violation("invalid_json", "", severity="warning", reason=reason), raw_len
     return body, None, raw_len
 
 
@@ -145,7 +163,9 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
     parsed, problem, raw_len = _parse_body(body, ep.kind)
     ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry,
                   raw_len=raw_len)
-    if problem is not None:
+    if problem is not None and parsed is not None:  # a warning beside a parsed body (_parse_body)
+        ctx.found.append(problem)
+    elif problem is not None:
         ctx.found.append(problem)
         _run(ENVELOPE_RULES, ctx)  # headers are still judged
         return _finish(ctx.found, ctx)

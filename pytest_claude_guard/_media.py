@@ -4,18 +4,27 @@ Nothing here raises on bad input, and no image is ever decoded whole: the format
 bytes, the byte length from the string length and its padding, and the dimensions from the header
 (PNG ``IHDR``, GIF logical screen, WebP ``VP8``/``VP8L``/``VP8X``, JPEG's first ``SOFn`` marker, reached by
 decoding only the few bytes of each segment header, so a large EXIF block before it costs nothing).
-A PDF is decoded (its size is bounded by the request limit) to count pages and spot encryption.
+A PDF is decoded (its size is bounded by the request limit) to count pages and spot encryption, within one
+`Budget` per request shared by every document in it (bytes inflated, objects read, seconds): a decompression or
+slice bomb stops there, and says so (``PdfProbe.incomplete``).
 """
 from __future__ import annotations
 
 import binascii
+import bisect
 import re
 import struct
+import time
 import zlib
-from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Tuple
+from collections import deque
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Deque, Dict, Iterator, List, Optional, Tuple
 
 __all__ = [
+    "Budget",
+    "begin_request",
+    "request_budget",
     "ImageProbe",
     "PdfProbe",
     "IMAGE_TYPES",
@@ -80,6 +89,7 @@ class PdfProbe:
     pages_reliable: bool = False  # True when read from the root page tree's /Count
     problem: Optional[str] = None  # why it is not a usable PDF (undecodable base64, no %PDF- header, ...)
     data_url: Optional[str] = None
+    incomplete: Optional[str] = None  # why reading stopped early (the request's budget ran out: a bomb?)
 
 
 # --- base64 ---------------------------------------------------------------------------------------------
@@ -306,6 +316,58 @@ def probe_image(data: str) -> ImageProbe:
     )
 
 
+# --- the budget of one request -------------------------------------------------------------------------
+
+
+@dataclass
+class Budget:
+    """What the media parsers of one request may still spend, every PDF and image of it together: bytes
+    inflated, objects read, and seconds.  A hostile document (a decompression or slice bomb) spends it and
+    stops; the next one finds it spent instead of starting over, so two bombs cost what one does."""
+
+    inflate_bytes: int = 32 << 20  # the Messages body limit: no honest object stream inflates past it
+    objects: int = 200_000
+    seconds: float = 1.0
+    started: float = field(default_factory=time.perf_counter)
+    stopped: Optional[str] = None  # why reading stopped, once it did
+
+    def stop(self, why: str) -> None:
+        if self.stopped is None:
+            self.stopped = why
+
+    def out_of_time(self) -> bool:
+        if self.stopped is None and time.perf_counter() - self.started > self.seconds:
+            self.stop(f"the {self.seconds:g} s spent reading this request's media ran out")
+        return self.stopped is not None
+
+    def take_objects(self, n: int) -> bool:
+        """Charge ``n`` objects; False (and stopped) when that is more than is left."""
+        if self.stopped is not None:
+            return False
+        if n > self.objects:
+            self.stop(f"it holds more than {MAX_OBJECTS_NOTE} objects")
+            return False
+        self.objects -= n
+        return True
+
+
+MAX_OBJECTS_NOTE = Budget.objects
+_REQUEST_BUDGET: ContextVar[Optional[Budget]] = ContextVar("claude_guard_media_budget", default=None)
+
+
+def begin_request() -> Budget:
+    """Start the budget of a new request (the engine calls it as it parses the body); returns it."""
+    budget = Budget()
+    _REQUEST_BUDGET.set(budget)
+    return budget
+
+
+def request_budget() -> Budget:
+    """The budget of the request being checked (a fresh one outside `validate_request`)."""
+    budget = _REQUEST_BUDGET.get()
+    return budget if budget is not None else begin_request()
+
+
 # --- PDF ------------------------------------------------------------------------------------------------
 
 _OBJ_HEAD = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d{1,5}\s+obj$")
@@ -314,14 +376,18 @@ _ROOT = re.compile(rb"/Root\s+(\d{1,10})\s+\d{1,5}\s+R")
 _PAGES_REF = re.compile(rb"/Pages\s+(\d{1,10})\s+\d{1,5}\s+R")
 _COUNT = re.compile(rb"/Count\s+(\d{1,9})(?!\s*\d*\s+R)(?![0-9])")
 _ENCRYPT = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
+_TRAILER_MARK = re.compile(rb"trailer|/XRef")
 _OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")
 _STREAM = re.compile(rb"stream\r?\n")
 _INT = re.compile(rb"/(N|First)\s+(\d{1,9})\b")
-_MAX_INFLATE = 64 << 20  # total bytes inflated from object streams
+_DIGITS = re.compile(rb"\d+")
+_PAIR_CHARS = 24  # "num off " of one object stream entry: at most 10 + 1 + 10 + separators
+_TIME_CHECK = 2048  # loop iterations between two looks at the clock
 
 
-def probe_pdf(data: str) -> PdfProbe:
-    """Inspect a base64 PDF: header, encryption, page count (root /Count, else page objects)."""
+def probe_pdf(data: str, budget: Optional[Budget] = None) -> PdfProbe:
+    """Inspect a base64 PDF: header, encryption, page count (root /Count, else page objects).  ``budget``:
+    what this request may still spend (a fresh `Budget` when None)."""
     if not isinstance(data, str):
         return PdfProbe(False, problem="the data is not a string")
     reader, prefix, problem = _prepare(data)
@@ -337,57 +403,76 @@ def probe_pdf(data: str) -> PdfProbe:
         raw = binascii.a2b_base64(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
         return PdfProbe(False, problem="the data is not valid base64")
-    return probe_pdf_bytes(raw)
+    return probe_pdf_bytes(raw, budget)
 
 
-def probe_pdf_bytes(raw: bytes) -> PdfProbe:
-    """Inspect PDF bytes: header, encryption, page count."""
+def probe_pdf_bytes(raw: bytes, budget: Optional[Budget] = None) -> PdfProbe:
+    """Inspect PDF bytes: header, encryption, page count, within ``budget`` (``incomplete`` says when not)."""
     start = raw.find(b"%PDF-", 0, 1024)
     if start < 0:
         fmt = sniff_format(raw[:64])
         what = f"looks like {fmt}" if fmt else "has no %PDF- header"
         return PdfProbe(False, problem=f"the data is not a PDF: it {what}")
+    budget = budget if budget is not None else Budget()
+    spent_before = budget.stopped
     try:
-        objects = _objects(raw)
         encrypted = _encrypted(raw)
-        pages, reliable = _page_count(raw, objects)
+        objects = _objects(raw, budget)
+        pages, reliable = _page_count(raw, objects, budget)
     except (RecursionError, MemoryError, ValueError):  # pragma: no cover - defensive
-        return PdfProbe(True)
-    return PdfProbe(True, encrypted=encrypted, pages=pages, pages_reliable=reliable)
+        return PdfProbe(True, incomplete="it could not be read")
+    incomplete = None
+    if budget.stopped is not None:
+        incomplete = (budget.stopped if spent_before is None
+                      else f"the request's media budget was spent before it ({budget.stopped})")
+        if not reliable:
+            pages = None  # a partial count of page objects says nothing
+    return PdfProbe(True, encrypted=encrypted, pages=pages, pages_reliable=reliable, incomplete=incomplete)
 
 
 def _encrypted(raw: bytes) -> bool:
+    """An /Encrypt entry within 4 KB after a trailer or an xref stream's /XRef: one pass over each."""
+    marks = [m.start() for m in _TRAILER_MARK.finditer(raw)]
+    if not marks:
+        return False
     for m in _ENCRYPT.finditer(raw):
-        window = raw[max(0, m.start() - 4096) : m.start()]
-        if b"trailer" in window or b"/XRef" in window:
+        k = bisect.bisect_left(marks, m.start())  # marks before the match: marks[:k]
+        if k and m.start() - marks[k - 1] <= 4096:
             return True
     return False
 
 
-def _objects(raw: bytes) -> Dict[int, bytes]:
+def _objects(raw: bytes, budget: Budget) -> Dict[int, bytes]:
     """Object number -> object text (latest definition wins), including objects inside /ObjStm streams."""
     table: Dict[int, bytes] = {}
     streams: List[bytes] = []
-    heads = list(_object_heads(raw))
+    heads = list(_object_heads(raw, budget))
+    if not budget.take_objects(len(heads)):
+        heads = heads[: max(budget.objects, 0)]
     for i, (num, start) in enumerate(heads):
+        if i % _TIME_CHECK == 0 and budget.out_of_time():
+            break
         nxt = heads[i + 1][1] if i + 1 < len(heads) else len(raw)
         end = raw.find(b"endobj", start, nxt)
         text = raw[start : end if end >= 0 else nxt]
         table[num] = text
         if _OBJSTM.search(text, 0, 2048):
             streams.append(text)
-    budget = _MAX_INFLATE
     for text in streams:
-        budget = _read_objstm(text, table, budget)
-        if budget <= 0:
+        if budget.stopped is not None:
             break
+        _read_objstm(text, table, budget)
     return table
 
 
-def _object_heads(raw: bytes) -> Iterator[Tuple[int, int]]:
+def _object_heads(raw: bytes, budget: Budget) -> Iterator[Tuple[int, int]]:
     """(object number, offset after "N G obj") for every object header, found by the literal "obj"."""
     pos = raw.find(b"obj")
+    seen = 0
     while pos >= 0:
+        seen += 1
+        if seen % _TIME_CHECK == 0 and budget.out_of_time():
+            return
         after = raw[pos + 3 : pos + 4]
         if pos >= 3 and not (after.isalnum() or after == b"_"):
             m = _OBJ_HEAD.search(raw, max(0, pos - 24), pos + 3)
@@ -396,31 +481,47 @@ def _object_heads(raw: bytes) -> Iterator[Tuple[int, int]]:
         pos = raw.find(b"obj", pos + 3)
 
 
-def _read_objstm(text: bytes, table: Dict[int, bytes], budget: int) -> int:
+def _read_objstm(text: bytes, table: Dict[int, bytes], budget: Budget) -> None:
+    """The objects of one /ObjStm, charged to ``budget``: its inflated bytes, its objects.  Entries must sit
+    in order inside the stream, so the object texts copied never add up to more than the stream itself."""
     sm = _STREAM.search(text)
     if sm is None:
-        return budget
+        return
     head = text[: sm.start()]
     if b"/FlateDecode" not in head or b"/DecodeParms" in head:
-        return budget
+        return
     nums = {k.decode(): int(v) for k, v in _INT.findall(head)}
     n, first = nums.get("N"), nums.get("First")
     if not n or first is None:
-        return budget
+        return
+    if not budget.take_objects(n):
+        return
     stream = text[sm.end() :]
     cut = stream.rfind(b"endstream")
     if cut >= 0:
         stream = stream[:cut]
     try:
-        inflated = zlib.decompressobj().decompress(stream, budget)
+        d = zlib.decompressobj()
+        inflated = d.decompress(stream, budget.inflate_bytes + 1)
     except zlib.error:
-        return budget
-    pairs = [int(x) for x in re.findall(rb"\d+", inflated[:first])][: 2 * n]
+        return
+    if len(inflated) > budget.inflate_bytes:
+        budget.stop(f"its object streams inflate past {Budget.inflate_bytes >> 20} MB (a decompression bomb?)")
+        return
+    budget.inflate_bytes -= len(inflated)
+    if first > len(inflated):
+        return
+    header = inflated[: min(first, _PAIR_CHARS * n)]
+    pairs = [int(x) for x in _DIGITS.findall(header)][: 2 * n]
     entries = list(zip(pairs[0::2], pairs[1::2]))
+    size = len(inflated) - first
+    previous = 0
     for k, (num, off) in enumerate(entries):
-        end = entries[k + 1][1] if k + 1 < len(entries) else len(inflated) - first
+        end = entries[k + 1][1] if k + 1 < len(entries) else size
+        if not previous <= off <= end <= size:
+            return  # offsets out of order: not a stream any writer makes; what was read so far stays
+        previous = off
         table.setdefault(num, inflated[first + off : first + end])
-    return budget - len(inflated)
 
 
 def _dict_end(text: bytes) -> int:
@@ -429,11 +530,15 @@ def _dict_end(text: bytes) -> int:
     return sm.start() if sm else len(text)
 
 
-def _page_count(raw: bytes, objects: Dict[int, bytes]) -> Tuple[Optional[int], bool]:
+def _page_count(raw: bytes, objects: Dict[int, bytes], budget: Budget) -> Tuple[Optional[int], bool]:
     """-> (pages, reliable): the root /Pages /Count when it resolves, else the number of page objects."""
-    roots = _ROOT.findall(raw)
+    roots: Deque[int] = deque(maxlen=64)  # the last /Root entries (incremental updates append new ones)
+    for m in _ROOT.finditer(raw):
+        num = int(m.group(1))
+        if not roots or roots[-1] != num:
+            roots.append(num)
     for root in reversed(roots):
-        catalog = objects.get(int(root))
+        catalog = objects.get(root)
         if catalog is None:
             continue
         ref = _PAGES_REF.search(catalog)
@@ -443,5 +548,10 @@ def _page_count(raw: bytes, objects: Dict[int, bytes]) -> Tuple[Optional[int], b
             if count is not None:
                 return int(count.group(1)), True
         break
-    leaves = sum(1 for text in objects.values() if _PAGE.search(text, 0, _dict_end(text)))
+    leaves = 0
+    for i, text in enumerate(objects.values()):
+        if i % _TIME_CHECK == 0 and budget.out_of_time():
+            break
+        if _PAGE.search(text, 0, _dict_end(text)):
+            leaves += 1
     return (leaves if leaves else None), False

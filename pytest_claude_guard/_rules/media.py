@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._context import Context
-from .._media import IMAGE_TYPES, ImageProbe, PdfProbe, probe_image, probe_pdf
+from .._media import IMAGE_TYPES, Budget, ImageProbe, PdfProbe, probe_image, probe_pdf, request_budget
 from .._models import ModelInfo
 
 __all__ = ["RULES", "MediaScan", "scan"]
@@ -68,6 +68,7 @@ class Image:
 class Document:
     parts: Parts
     block: Dict[str, Any]
+    budget: Optional[Budget] = None  # the request's media budget, shared by every document of it
     _probe: Optional[PdfProbe] = None
 
     @property
@@ -91,7 +92,7 @@ class Document:
         if not isinstance(data, str):
             return None
         if self._probe is None:
-            self._probe = probe_pdf(data)
+            self._probe = probe_pdf(data, self.budget if self.budget is not None else request_budget())
         return self._probe
 
 
@@ -102,6 +103,7 @@ class MediaScan:
     images: List[Image] = field(default_factory=list)
     documents: List[Document] = field(default_factory=list)
     texts: List[str] = field(default_factory=list)
+    budget: Budget = field(default_factory=request_budget)  # one per request: batch items share it too
 
     @property
     def text_chars(self) -> int:
@@ -164,7 +166,7 @@ def _visit(block: Dict[str, Any], parts: Parts, out: MediaScan, depth: int) -> N
     elif kind == "image":
         out.images.append(Image(here, block))
     elif kind == "document":
-        out.documents.append(Document(here, block))
+        out.documents.append(Document(here, block, out.budget))
         src = block.get("source")
         if isinstance(src, dict):
             data = src.get("data")
@@ -328,6 +330,10 @@ def pdfs(ctx: Context) -> None:
             detail = f"{path} is not a usable PDF: {probe.problem}"
             ctx.report("pdf_encrypted_or_invalid", *parts, detail=detail)
             continue
+        if probe.incomplete is not None:  # a bomb, or a request whose documents outgrow the budget: say so
+            ctx.report("pdf_encrypted_or_invalid", *parts, severity="warning",
+                       detail=f"{path} was not fully inspected: claude-guard stopped reading it because "
+                              f"{probe.incomplete}; its page count is not checked")
         if probe.encrypted:  # an owner-password-only PDF may still open: warn
             ctx.report("pdf_encrypted_or_invalid", *parts, severity="warning",
                        detail=f"{path} is an encrypted PDF; the API refuses password-protected PDFs")

@@ -344,7 +344,7 @@ def test_recorded_message_table(message: str, codes: Optional[set]) -> None:
     ("args", "code", "err"),
     [
         ((str(DATA / "valid.json"),), 0, ""),
-        ((str(DATA / "foreign.yaml"), str(DATA / "broken.yaml")), 0, ""),
+        ((str(DATA / "foreign.yaml"), str(DATA / "broken.yaml")), 3, ""),
         ((str(DATA / "prefill_400.yaml"),), 1, ""),
         ((str(DATA / "prefill_400.yaml"), "--ignore", "prefill_not_supported"), 0, ""),
         (
@@ -358,10 +358,11 @@ def test_recorded_message_table(message: str, codes: Optional[set]) -> None:
             "claude-guard lint-cassettes: error: unknown cause code(s) in --ignore: no_such_code\n",
         ),
     ],
-    ids=["clean", "unreadable-only-warns", "error", "ignored", "missing-path", "bad-ignore"],
+    ids=["clean", "unreadable-is-never-clean", "error", "ignored", "missing-path", "bad-ignore"],
 )
 def test_exit_codes(lint: Lint, args: Tuple[str, ...], code: int, err: str) -> None:
-    """0 clean (warnings and notes included), 1 on errors or secrets, 2 on usage errors."""
+    """0 clean (warnings and notes included), 1 on errors or secrets, 2 on usage errors, 3 when a cassette was
+    not read (a skipped file never passes as clean)."""
     got, _, got_err = lint(*args)
     assert (got, got_err) == (code, err)
 
