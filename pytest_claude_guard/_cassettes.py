@@ -41,8 +41,8 @@ __all__ = [
 ]
 
 MAX_CASSETTE_BYTES = 64 * 1024 * 1024
-MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed, per body
-MAX_FILE_INFLATED_BYTES = 64 * 1024 * 1024  # decompressed, all bodies of one cassette together
+MAX_BODY_BYTES = 32 * 1024 * 1024  # decompressed, per body (the Messages body limit)
+MAX_FILE_INFLATED_BYTES = 32 * 1024 * 1024  # decompressed, all bodies of one cassette together
 # YAML aliases: a cassette whose aliases expand it past this many nodes+characters is refused ("billion laughs").
 # vcrpy's dumper writes anchors for repeated objects, so aliases themselves are fine; their expansion is not.
 MAX_YAML_EXPANSION = 32 * 1024 * 1024
@@ -152,22 +152,27 @@ class InflateBudget:
 
 
 def _inflate(data: bytes, wbits: int, budget: Optional[InflateBudget] = None) -> bytes:
+    """Decompress one body: at most `MAX_BODY_BYTES`, and at most what the cassette's ``budget`` has left.
+    What a refused body inflated is spent too, so a file of bombs costs one cap, not one per body."""
+    if budget is not None and budget.left <= 0:
+        raise ValueError(_over_file_cap(budget))
     cap = MAX_BODY_BYTES if budget is None else min(MAX_BODY_BYTES, budget.left)
     d = zlib.decompressobj(wbits)
     out = d.decompress(data, cap + 1)
+    if budget is not None:
+        budget.left -= min(len(out), cap)
     if len(out) > cap or d.unconsumed_tail:
-        if budget is not None and budget.left < MAX_BODY_BYTES:
-            budget.left = 0
-            raise ValueError(
-                f"the cassette's decompressed bodies exceed {budget.total // (1024 * 1024)} MB in all "
-                "(a compression bomb?): not decompressed"
-            )
-        raise ValueError(f"decompressed body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB")
+        if cap < MAX_BODY_BYTES and budget is not None:
+            raise ValueError(_over_file_cap(budget))
+        raise ValueError(f"decompressed body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB (a compression bomb?)")
     if not d.eof:
         raise ValueError("truncated compressed body")
-    if budget is not None:
-        budget.left -= len(out)
     return out
+
+
+def _over_file_cap(budget: InflateBudget) -> str:
+    return (f"the cassette's decompressed bodies exceed {budget.total // (1024 * 1024)} MB in all "
+            "(a compression bomb?): not decompressed")
 
 
 def _maybe_base64(text: str) -> Optional[bytes]:

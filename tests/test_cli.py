@@ -1,4 +1,4 @@
-"""``claude-guard check``: payload files in, compiler-style lines (or JSON) out, exit status 0 / 1 / 2."""
+"""``claude-guard check``: payload files in, compiler-style lines (or JSON) out, exit status 0 / 1 / 2 / 3."""
 
 from __future__ import annotations
 
@@ -250,3 +250,41 @@ def test_console_entry_point(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.startswith(f"{path}: (body): invalid_json: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_internal_failure_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash of claude-guard itself is exit 3 with one line, never exit 1 ("violations found") and never a
+    traceback; a lone surrogate in a request used to crash the output this way."""
+    from pytest_claude_guard import _check_cmd
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_check_cmd, "validate_request", broken)
+    path = write(tmp_path, "req.json", VALID)
+    code, out, err = run(["check", path], capsys)
+    assert (code, out) == (3, "")
+    assert err == "claude-guard check: internal error: RuntimeError: boom (a claude-guard bug: please report it)\n"
+
+
+def test_engine_error_is_never_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine_error (a rule failed: part of the request was not judged) is exit 3, not 0."""
+    from pytest_claude_guard import _check_cmd
+    from pytest_claude_guard._causes import engine_error
+
+    monkeypatch.setattr(_check_cmd, "validate_request", lambda *a, **k: [engine_error("", "rule", ValueError("x"))])
+    path = write(tmp_path, "req.json", VALID)
+    code, out, _ = run(["check", path], capsys)
+    assert code == 3 and "engine_error" in out
+
+
+def test_surrogate_in_output_is_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone surrogate reaching the output is printed as an escape, not a UnicodeEncodeError."""
+    from pytest_claude_guard._check_cmd import printable
+
+    assert printable("model \ud800") == "model \\ud800"
+    assert printable("caf\u00e9") == "caf\u00e9"
