@@ -131,11 +131,17 @@ def _decode_blob(value: Any) -> Any:
         return None
 
 
+class NormalizedHeaders(Dict[str, str]):
+    """Headers already normalised: normalising them again returns them as they are."""
+
+
 def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     """Lower-cased header names; repeated headers joined with ", " (as they reach the API)."""
     if headers is None:
         return None
-    out: Dict[str, str] = {}
+    if type(headers) is NormalizedHeaders:
+        return headers
+    out: Dict[str, str] = NormalizedHeaders()
     try:
         raw = getattr(headers, "raw", None)  # httpx / httpx2 Headers: bytes pairs, no per-call decoding layer
         if isinstance(raw, list) and hasattr(headers, "multi_items"):
@@ -154,7 +160,7 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
             k = str(key).lower()
             out[k] = f"{out[k]}, {value}" if k in out else str(value)
     except (TypeError, ValueError, AttributeError):
-        return {}
+        return NormalizedHeaders()
     return out
 
 
@@ -194,7 +200,9 @@ class Context:
             return "2023-06-01"  # Bedrock/Vertex pin the version in the body
         if self.headers is None:
             return None
-        v = self.headers.get("anthropic-version", "").strip()
+        v = self.headers.get("anthropic-version", "")
+        if v not in KNOWN_VERSIONS:
+            v = v.strip()
         return v if v in KNOWN_VERSIONS else None
 
     @property
@@ -264,8 +272,10 @@ class Context:
         self.found.append(make_violation(code, self.path(*parts), severity=severity, **params))
 
     def iter_messages(self) -> Iterator[Tuple[int, Dict[str, Any]]]:
-        msgs = self.body.get("messages")
-        if isinstance(msgs, list):
-            for i, m in enumerate(msgs):
-                if isinstance(m, dict):
-                    yield i, m
+        """(index, message) for every message that is an object (listed once per request)."""
+        listed = self.memo.get("messages")
+        if listed is None:
+            msgs = self.body.get("messages")
+            listed = [(i, m) for i, m in enumerate(msgs) if isinstance(m, dict)] if isinstance(msgs, list) else []
+            self.memo["messages"] = listed
+        return iter(listed)

@@ -21,6 +21,7 @@ from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
 from ._rules import BATCH_RULES, ENVELOPE_RULES, REQUEST_RULES, Rule
 from ._rules import preload as _preload_rules
+from ._rules._gates import features, gated
 from ._violation import Violation
 
 __all__ = ["validate_request", "preload", "MAX_BODY_BYTES"]
@@ -28,6 +29,10 @@ __all__ = ["validate_request", "preload", "MAX_BODY_BYTES"]
 # Bodies beyond the API's largest limit (256 MB, Message Batches) are refused unparsed; the 32 MB limit of
 # Messages and count_tokens is judged by the media rules, which also see parsed bodies.
 MAX_BODY_BYTES = 256 * 1024 * 1024
+
+# rules skipped where the body lacks their trigger; False runs every rule (tests compare both)
+GATING = True
+_GATED_RULES = gated(REQUEST_RULES)
 
 
 def _too_large(size: int, kind: Optional[str]) -> Violation:
@@ -86,6 +91,24 @@ def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
     for rule in rules:
         try:
             rule(ctx)
+        except Exception as exc:  # noqa: BLE001 - the engine never raises; a rule bug becomes a warning
+            ctx.found.append(engine_error(ctx.path(), getattr(rule, "__name__", "rule"), exc))
+
+
+def _run_request_rules(ctx: Context) -> None:
+    """The request rules, less those whose trigger the body does not hold (``_rules/_gates``: same answer)."""
+    if not GATING:
+        _run(REQUEST_RULES, ctx)
+        return
+    try:
+        present = features(ctx)
+    except Exception:  # noqa: BLE001 - a walk that fails opens every gate
+        _run(REQUEST_RULES, ctx)
+        return
+    for rule, gate in _GATED_RULES:
+        try:
+            if gate is None or not present.complete or gate(present):
+                rule(ctx)
         except Exception as exc:  # noqa: BLE001 - the engine never raises; a rule bug becomes a warning
             ctx.found.append(engine_error(ctx.path(), getattr(rule, "__name__", "rule"), exc))
 
@@ -190,10 +213,10 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
                     prefix=f"requests.{i}.params",
                     in_batch=True,
                 )
-                _run(REQUEST_RULES, sub)
+                _run_request_rules(sub)
                 found.extend(_evidence.scoped(sub.found, sub))
         return _finish(found)
-    _run(REQUEST_RULES, ctx)
+    _run_request_rules(ctx)
     return _finish(ctx.found, ctx)
 
 
