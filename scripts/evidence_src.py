@@ -14,7 +14,6 @@ for every value (``why``).  Outside every box the cause is a warning.
 from __future__ import annotations
 
 import collections
-import gzip
 import json
 import pathlib
 import re
@@ -185,6 +184,9 @@ cause("max_tokens_above_model_limit",
       issue("Effect-TS/effect#7129", "max_tokens: 9999999 > 128000, which is the maximum allowed number of output tokens for claude-opus-4-8", models=("claude-opus-4-8",)),
       issue("Natively-AI-assistant/natively-cluely-ai-assistant#54", "max_tokens: 65536 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929", models=("claude-sonnet-4-5",), date="2026-03"),
       issue("BerriAI/litellm#15715", "max_tokens: 200000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929", models=("claude-sonnet-4-5",), platforms=("vertex",)),
+      issue("continuedev/continue#4225", "max_tokens: 8192 > 4096, which is the maximum allowed number of output tokens for claude-3-haiku-20240307", models=("claude-3-haiku-20240307",), date="2025-02-18"),
+      issue("BerriAI/litellm#32185", None, models=("claude-haiku-4-5",), platforms=(A, "vertex"), date="2026-07-05",
+            note="the limit, not a rejection: Claude Haiku 4.5's maximum output is 64,000 tokens on every provider (Google's Vertex docs quoted: Maximum output tokens: 64,000); the API's check itself is the one the messages above show"),
       scope=[box(("claude-opus-4-5", "claude-opus-4-8", "claude-sonnet-4-5"), (MSG, BAT), (A,), ANY, why=f"versions: {W_VERSION}"),
              box(("claude-sonnet-4-5",), (MSG,), ("vertex",), ANY, why=f"versions: {W_VERSION}")],
       note="the limit is per model: an error only for the models whose limit an API message named")
@@ -245,6 +247,13 @@ cause("prefill_not_supported",
       issue("langchain-ai/deepagents#1585", _PREFILL, models=("claude-opus-4-6", "claude-sonnet-4-6")),
       issue("decolua/9router#2302", _PREFILL, models=("claude-opus-4-6",), platforms=("vertex",), date="2026-07-02",
             note="request id req_vrtx_...: answered by Vertex"),
+      issue("HKUDS/Vibe-Trading#246", _PREFILL, models=("claude-opus-4-8",), platforms=(A, "bedrock", "vertex"), date="2026-06-16",
+            note="through OpenRouter: the same rejection from Anthropic, Amazon Bedrock and Google (req_vrtx_...)"),
+      issue("farion1231/cc-switch#3314", "The model that you are using requires the last turn in the conversation to be a user message. Add a user message to the conversation and try again.",
+            models=("claude-opus-4-8",), platforms=("bedrock",), date="2026-05-29", note="Bedrock's own wording"),
+      issue("anomalyco/opencode#29760", _PREFILL, models=("claude-opus-4-6",), platforms=("bedrock",), date="2026-05-28"),
+      issue("anthropics/claude-code#28478", None, models=("claude-opus-4-6",), date="2026-02-25",
+            note="HTTP 400 on Opus 4.6 prefill; cites whats-new-claude-4-6#prefill-removal"),
       sdk("resources/messages/messages.py", note="docstring: on models that don't support prefill, a final partial assistant response returns a 400 error"),
       scope=[box(("claude-fable-5", "claude-opus-4-6", "claude-sonnet-4-6", "claude-sonnet-5"), (MSG, BAT), (A,), ANY, why=f"versions: {W_VERSION}"),
              box(("claude-opus-4-6",), (MSG,), ("bedrock", "vertex"), ANY, why=f"versions: {W_VERSION}")],
@@ -362,6 +371,10 @@ cause("temperature_and_top_p_both",
       issue("anomalyco/opencode#28930", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.", models=("claude-sonnet-4-6",)),
       issue("BerriAI/litellm#15097", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.", models=("claude-sonnet-4-5",)),
       issue("cloud-apim/otoroshi-llm-extension#140", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.", models=("claude-haiku-4-5", "claude-sonnet-4-5")),
+      issue("OpenHands/software-agent-sdk#1945", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.", models=("claude-opus-4-6",), date="2026-02-06",
+            note="Anthropic API through litellm (AnthropicException)"),
+      issue("anomalyco/opencode#1644", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.", models=("claude-opus-4-1",), date="2025-08-06"),
+      issue("aws-samples/bedrock-chat#979", "temperature and top_p` cannot both be specified for this model.", models=("claude-opus-4-1",), platforms=("bedrock",), date="2025-11-25"),
       scope=[box(("claude-haiku-4-5", "claude-sonnet-4-5", "claude-sonnet-4-6"), (MSG, BAT), (A,), ANY, why=f"versions: {W_VERSION}")])
 cause("sampling_with_thinking",
       issue("MartialBE/one-hub#529", "`temperature` may only be set to 1 when thinking is enabled.", models=("claude-3-7-sonnet-20250219",)),
@@ -374,7 +387,16 @@ cause("sampling_param_minus_one", note="no public thread: warning only")
 
 # ---- J. effort --------------------------------------------------------------------------------------------------
 shape("effort_invalid_value", spec("EffortLevel enum"), sdk("types/output_config_param.py"))
-cause("effort_unsupported_model", note="effort docs as quoted by secondary sources: warning only")
+_NO_EFFORT = "This model does not support the effort parameter."
+cause("effort_unsupported_model",
+      issue("Oaklight/llm-rosetta#289", _NO_EFFORT, models=("claude-haiku-4-5",), date="2026-06-18",
+            note="live test against Anthropic's API: claude-haiku-4-5-20251001 with effort -> 400"),
+      issue("griffinmartin/opencode-claude-auth#125", _NO_EFFORT, models=("claude-haiku-4-5",), date="2026-04-04"),
+      issue("oratis/LISA#218", _NO_EFFORT, models=("claude-haiku-4-5",), date="2026-07-13"),
+      issue("anthropics/claude-code#30760", _NO_EFFORT, models=("claude-haiku-4-5",), platforms=("bedrock",), date="2026-03-04"),
+      issue("anthropics/claude-code#30795", _NO_EFFORT, models=("claude-sonnet-4-5",), platforms=("bedrock",), date="2026-03-04",
+            note="Bedrock GovCloud inference profile of Claude Sonnet 4.5"),
+      note="which models take effort is model data: an error only on the models seen refusing it")
 cause("effort_level_unsupported",
       issue("SkillfulAgents/SuperAgent#1142", None, models=("claude-opus-4-6", "claude-sonnet-4-6"), date="2026-09-18",
             note="measured live through their platform proxy: claude-sonnet-4-6 and claude-opus-4-6 answer 400 to effort xhigh (and accept max)"),
@@ -543,6 +565,51 @@ def mine_issue_cases() -> Dict[str, List[Dict[str, Any]]]:
     return out
 
 
+def mine_mined_cases() -> Dict[str, List[Dict[str, Any]]]:
+    """tests/cases/mined/rejected/<code>/*.json: public rejections rebuilt as requests (each names its thread)."""
+    from pytest_claude_guard._context import Context, normalize_headers, parse_endpoint
+    from pytest_claude_guard._evidence import platform_of
+    from pytest_claude_guard._models import default_registry
+    from pytest_claude_guard._rules.model import normalize_model
+
+    out: Dict[str, List[Dict[str, Any]]] = collections.defaultdict(list)
+    for path in sorted((ROOT / "tests" / "cases" / "mined" / "rejected").glob("*/*.json")):
+        case = json.loads(path.read_text("utf-8"))
+        code = path.parent.name
+        m = re.match(r"^https://github\.com/([^/]+/[^/]+)/(issues|pull)/(\d+)", case["source"])
+        if code not in E or m is None or "evidence.json" not in case.get("xfail_reason", "evidence.json"):
+            continue
+        ep = parse_endpoint(case.get("endpoint") or "/v1/messages")
+        body = case.get("body") if isinstance(case.get("body"), dict) else {}
+        ctx = Context(body=body, endpoint=ep, headers=normalize_headers(case.get("headers")), registry=default_registry())
+        name = ctx.model_name
+        model = _canonical(normalize_model(name, ep.platform)) if isinstance(name, str) and name else None
+        version = (case.get("headers") or {}).get("anthropic-version")
+        entry = _entry("issue", case.get("api_message"), [model] if model and model.startswith("claude-") else [],
+                       [str(ctx.endpoint.kind or MSG)], [platform_of(ep.platform, ep.service, ep.host)],
+                       [version] if version in (V1, V2) else [], None, case.get("note"),
+                       repo=m.group(1), number=int(m.group(3)), url=case["source"].split("#")[0])
+        out[code].append(entry)
+    return out
+
+
+def _cover_own_situations() -> None:
+    """A rejection seen in a situation covers that situation: the model (when known), endpoint and platform."""
+    from pytest_claude_guard._evidence import Box, Situation
+
+    for entry in E.values():
+        for e in entry["evidence"]:
+            if e["kind"] not in ("issue", "recorded") or not e["models"] or not e["platforms"] or not e["endpoints"]:
+                continue
+            boxes = [Box(*(None if b[d] == ANY else frozenset(b[d]) for d in ("models", "endpoints", "platforms", "versions")))
+                     for b in entry["scope"]]
+            missing = [m for m in e["models"] for ep in e["endpoints"] for pf in e["platforms"]
+                       if not any(b.covers(Situation(m, ep, pf, None)) for b in boxes)]
+            if missing:
+                entry["scope"].append(box(sorted(set(missing)), list(e["endpoints"]), list(e["platforms"]), ANY,
+                                          why=f"versions: {W_VERSION}"))
+
+
 def _scope_from_recorded(code: str, endpoints: Sequence[str] = (MSG, BAT)) -> None:
     """Causes whose applicability is model data: one box over the models their entries were seen on."""
     entries = E[code]["evidence"]
@@ -567,7 +634,7 @@ def _narrow_to_evidence() -> None:
 
 
 def build() -> Dict[str, Any]:
-    for source in (mine_dev(), mine_issue_cases()):
+    for source in (mine_dev(), mine_issue_cases(), mine_mined_cases()):
         for code, entries in source.items():
             E[code]["evidence"].extend(entries)
     for code in ("forced_tool_use_with_thinking", "structured_output_unsupported_model", "citations_unsupported_model",
@@ -577,6 +644,7 @@ def build() -> Dict[str, Any]:
     E["structured_output_schema_unsupported"]["scope"] = [box(
         ANY, (MSG, BAT), (A,), ANY,
         why=f"models: recorded with the same message on every model that takes structured outputs (claude-3-5-haiku to claude-opus-5); versions: {W_VERSION}")]
+    _cover_own_situations()
     _narrow_to_evidence()
     return {
         "_comment": "Generated by scripts/evidence_src.py; see pytest_claude_guard/_evidence.py for what scope means.",

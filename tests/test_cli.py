@@ -152,11 +152,12 @@ def test_verbose_shows_fix_and_docs(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_header_option_applies_to_bare_bodies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """-H gives bare bodies known headers, so header rules can decide."""
+    """-H gives bare bodies known headers, so header rules can decide (a warning: no public evidence of the
+    2026-10-21 rejection yet, see data/evidence.json)."""
     path = write(tmp_path, "req.json", dict(VALID, temperature=0.5))
     code, out, _ = run(["check", "-H", "anthropic-version: 2026-10-21", "-H", "x-api-key: k", path], capsys)
-    assert code == 1
-    assert f"{path}: temperature: sampling_param_removed_2026_10_21: " in out
+    assert code == 0
+    assert f"{path}: temperature: sampling_param_removed_2026_10_21 [warning]: " in out
 
 
 def test_endpoint_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -213,15 +214,16 @@ def test_missing_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_models_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--models lays a registry file over the built-in table: a new model is known, its limit applies."""
+    """--models lays a registry file over the built-in table: a new model is known, its limit applies (as a warning:
+    no evidence covers a model nobody has observed, see data/evidence.json)."""
     registry = write(tmp_path, "models.json", {"models": [{"id": "claude-newt-6", "max_output": 1000}]})
     path = write(tmp_path, "req.json", dict(VALID, model="claude-newt-6", max_tokens=2000))
     code, out, _ = run(["check", path], capsys)
     assert code == 0 and "model_not_found [warning]" in out
     code, out, _ = run(["check", "--models", registry, path], capsys)
-    assert code == 1
+    assert code == 0
     assert out.splitlines() == [
-        f"{path}: max_tokens: max_tokens_above_model_limit: max_tokens 2000 is above 1000, "
+        f"{path}: max_tokens: max_tokens_above_model_limit [warning]: max_tokens 2000 is above 1000, "
         "the output limit of claude-newt-6"
     ]
 

@@ -76,7 +76,7 @@ def test_entry_schema(code: str) -> None:
         if "url" in e:
             assert _valid_url(e["url"]), e
         if e["kind"] == "issue":
-            assert e["url"] == f"https://github.com/{e['repo']}/issues/{e['number']}", e
+            assert e["url"] in (f"https://github.com/{e['repo']}/{kind}/{e['number']}" for kind in ("issues", "pull")), e
         if e["kind"] == "recorded":
             assert e["corpus"] in ("dev.jsonl.gz", "issue_cases.jsonl"), e
             if e["corpus"] == "dev.jsonl.gz":
@@ -192,7 +192,7 @@ VERTEX = ("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us
         # outside it: the same finding, a warning
         ("prefill_not_supported", {"model": "claude-opus-5-5", "max_tokens": 64, "messages": PREFILL}, H23,
          "/v1/messages", "warning"),
-        ("max_tokens_above_model_limit", {"model": "claude-haiku-4-5", "max_tokens": 64001, "messages": USER}, H23,
+        ("max_tokens_above_model_limit", {"model": "claude-sonnet-4-6", "max_tokens": 128001, "messages": USER}, H23,
          "/v1/messages", "warning"),
         ("effort_level_unsupported", {"model": "claude-opus-4-5", "max_tokens": 64, "messages": USER,
                                       "output_config": {"effort": "xhigh"}}, H23, "/v1/messages", "warning"),
