@@ -18,6 +18,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 from ._cassettes import Cassette, CassetteError, Interaction, expand_paths, load_cassette
 from ._causes import causes
+from ._check_cmd import printable
 from ._context import parse_endpoint
 from ._engine import validate_request
 from ._recorded_errors import expected_codes
@@ -542,7 +543,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"claude-guard lint-cassettes: error: no cassette found at {arg}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(render_json(result), indent=2, ensure_ascii=False))
+        text = json.dumps(render_json(result), indent=2, ensure_ascii=False)
     else:
-        print("\n".join(render_lines(result)))
+        text = "\n".join(render_lines(result))
+    print(printable(text))  # a lone surrogate from a cassette is printed as an escape, never a crash
     return result.status

@@ -435,7 +435,7 @@ def _encrypted(raw: bytes) -> bool:
     marks = [m.start() for m in _TRAILER_MARK.finditer(raw)]
     if not marks:
         return False
-    for m in _ENCRYPT.finditer(raw):
+    for m in _ENCRYPT.finditer(raw, marks[0]):  # only an entry after some trailer can count
         k = bisect.bisect_left(marks, m.start())  # marks before the match: marks[:k]
         if k and m.start() - marks[k - 1] <= 4096:
             return True

@@ -94,7 +94,16 @@ def summary_lines(records: Sequence[Record], checked: int, today: str = "") -> L
         lines.append(f"{checked} request(s) checked, no violations")
     if today and any(r["code"] in _LIFECYCLE for r in records):
         lines.append(f"model lifecycles judged as of {today}")
-    return lines + _drift(records) + _outside(records)
+    return [_printable(line) for line in lines + _drift(records) + _outside(records)]
+
+
+def _printable(text: str) -> str:
+    """A line any terminal encoding takes: lone surrogates (a test id, a path) as ``\\udXXX`` escapes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def report_document(records: Sequence[Record], checked: int, today: str = "") -> Dict[str, Any]:
