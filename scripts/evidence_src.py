@@ -310,7 +310,13 @@ cause("forced_tool_use_with_thinking",
       issue("run-llama/llama_index#19641", _FORCED),
       scope=[],  # filled from the recorded entries below (the models they were seen on)
       note="thinking support is per model: an error only on models recorded answering this")
-cause("forced_tool_use_model_unsupported", note="what's-new docs as quoted by secondary sources: warning only")
+cause("forced_tool_use_model_unsupported",
+      issue("can1357/oh-my-pi#12939", 'tool_choice: type "tool" and "any" are not supported for this model.', models=("claude-opus-5-5",), date="2026-09-23",
+            note="thinking null: the model refuses forced tool_choice outright"),
+      issue("vercel/ai#21364", None, models=("claude-opus-5-5",), platforms=("bedrock",),
+            note="Claude Opus 5.5 on Bedrock returns 400 when toolChoice is 'required' or a named tool"),
+      issue("Yeachan-Heo/gajae-code#482", "tool_choice forces tool use is not compatible with this model", models=("claude-fable-5",), date="2026-06-10"),
+      note="which models refuse forced tool use is model data: an error only on the models seen refusing it")
 shape("tool_reference_unresolved", sdk("_error_classes.py", note="error_code tool_reference_unresolved"))
 cause("server_tool_version_unsupported", note="what's-new docs as quoted by secondary sources: warning only")
 shape("server_tool_param_invalid", spec("web_search max_uses > 0, user_location.country 2 chars, web_fetch max_content_tokens > 0"))
@@ -415,7 +421,11 @@ cause("structured_output_schema_unsupported",
       issue("veryfront/veryfront-code#3918", "output_config.format.schema: For 'object' type, 'additionalProperties' must be explicitly set to false"),
       scope=[])  # filled from the recorded entries below
 cause("structured_output_unsupported_model", scope=[])
-cause("structured_output_with_citations", note="structured-outputs docs as quoted by secondary sources: warning only")
+cause("structured_output_with_citations",
+      issue("agno-agi/agno#7513", None, date="2026-04-15", note="Anthropic rejects citations + output_format together with a 400 error"),
+      issue("anthropics/claude-code#19417", None, date="2026-01-20",
+            note="the structured-outputs docs state citations and structured outputs are incompatible; using both results in a 400"),
+      scope=[box(ANY, (MSG,), (A,), ANY, why=f"models: a feature incompatibility the docs state for the API, not for a model; versions: {W_VERSION}")])
 
 # ---- L. caching ---------------------------------------------------------------------------------------------------
 shape("cache_breakpoints_exceeded",
