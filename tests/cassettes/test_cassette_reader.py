@@ -221,3 +221,83 @@ def test_lint_never_crashes_on_garbage(tmp_path: Path, data: bytes) -> None:
     result = lint_paths([str(path)])
     assert result.files == 1
     assert all("\n" not in f.message for f in result.findings)
+
+
+SHARED_ANCHORS = (  # what yaml.dump (vcrpy) writes when two interactions share one headers object
+    "interactions:\n"
+    "- request:\n"
+    "    body: '{}'\n"
+    "    headers: &id001\n"
+    "      anthropic-version: ['2023-06-01']\n"
+    "    method: POST\n"
+    "    uri: https://api.anthropic.com/v1/messages\n"
+    "  response: {status: {code: 200}, headers: *id001}\n"
+    "- request: {body: '{}', headers: *id001, method: POST, uri: 'https://api.anthropic.com/v1/messages'}\n"
+    "  response: {status: {code: 200}, headers: *id001}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(SHARED_ANCHORS, None, id="vcrpy-anchors-read"),
+        pytest.param(
+            "a: &a [x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 8)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+            + "interactions: [{request: {body: *i}}]\n",
+            "YAML aliases expand the file past 33554432 nodes and characters (an alias bomb?): not read",
+            id="alias-bomb-refused",
+        ),
+        pytest.param(
+            "interactions: &loop [{request: {body: *loop}}]\n",
+            "a YAML alias refers to a node that holds it (a recursive structure): not read",
+            id="recursive-alias-refused",
+        ),
+    ],
+)
+def test_yaml_alias_expansion_is_counted(tmp_path: Path, text: str, reason: Any) -> None:
+    """Aliases are read as vcrpy writes them; an expansion past the limit or a node holding itself is refused
+    before anything is built."""
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    if reason is None:
+        assert [it.header("anthropic-version") for it in load_cassette(str(path)).interactions] == ["2023-06-01"] * 2
+    else:
+        with pytest.raises(CassetteError) as info:
+            load_cassette(str(path))
+        assert str(info.value) == reason
+
+
+def test_inflate_budget_is_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies that each fit the per-body cap still stop at the file's cap, and a refused body spends it."""
+    monkeypatch.setattr(_cassettes, "MAX_BODY_BYTES", 800)
+    budget = _cassettes.InflateBudget(1000)
+    small = gzip_bytes("{" + " " * 700 + "}")
+    assert decode_body(small, budget=budget)[1] is None
+    assert decode_body(small, budget=budget) == (
+        None, "the cassette's decompressed bodies exceed 0 MB in all (a compression bomb?): not decompressed"
+    )
+    assert budget.left == 0
+    assert decode_body(gzip_bytes("{}"), budget=budget)[0] is None  # spent: nothing more is inflated
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="POSIX FIFOs")
+def test_special_files_are_refused_unopened(tmp_path: Path) -> None:
+    """A FIFO (opening it would block forever) and a symlink to a device are refused by their kind."""
+    import os
+
+    os.mkfifo(tmp_path / "p.yaml")
+    (tmp_path / "z.yaml").symlink_to("/dev/zero")
+    with pytest.raises(CassetteError, match=r"^not a regular file \(a FIFO\): never read$"):
+        load_cassette(str(tmp_path / "p.yaml"))
+    with pytest.raises(CassetteError, match=r"^not a regular file \(a device, through a symlink\): never read$"):
+        load_cassette(str(tmp_path / "z.yaml"))
+
+
+def test_paths_are_deduplicated_on_their_target(tmp_path: Path) -> None:
+    """One file reached by a symlink loop, a second name and a glob is listed once."""
+    (tmp_path / "c.yaml").write_text("interactions: []\n")
+    (tmp_path / "loop").symlink_to(".", target_is_directory=True)
+    (tmp_path / "alias.yaml").symlink_to(tmp_path / "c.yaml")
+    files, missing = expand_paths([str(tmp_path / "**" / "*.yaml"), str(tmp_path / "c.yaml"), str(tmp_path)])
+    assert (len(files), missing) == (1, [])
