@@ -291,3 +291,35 @@ def test_probe_never_raises_on_mutated_images(noise: bytes, at: int) -> None:
         mutated = base[:at] + noise + base[at + len(noise) :]
         assert isinstance(probe_image(B.b64(mutated)), ImageProbe)
         assert isinstance(probe_pdf_bytes(mutated), PdfProbe)
+
+
+def _objstm(header: bytes, body: bytes, n: int) -> bytes:
+    packed = __import__("zlib").compress(header + body)
+    return (b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N " + str(n).encode() + b" /First " + str(len(header)).encode()
+            + b" /Filter /FlateDecode /Length " + str(len(packed)).encode() + b" >>\nstream\n" + packed
+            + b"\nendstream\nendobj\ntrailer\n<< /Root 5 0 R >>\n%%EOF\n")
+
+
+def test_pdf_budget_is_shared_by_the_documents_of_a_request() -> None:
+    """The inflate budget is one per request: a document that spends it leaves nothing to the next, which says so
+    instead of starting over."""
+    from pytest_claude_guard._media import Budget, probe_pdf_bytes
+
+    budget = Budget(inflate_bytes=1000)
+    bomb = _objstm(b"5 0 ", b" " * 5000, 1)
+    first, second = probe_pdf_bytes(bomb, budget), probe_pdf_bytes(bomb, budget)
+    assert first.incomplete == "its object streams inflate past 32 MB (a decompression bomb?)"
+    assert second.incomplete == ("the request's media budget was spent before it (its object streams inflate past "
+                                 "32 MB (a decompression bomb?))")
+    assert (first.pages, second.pages) == (None, None)
+
+
+def test_object_stream_entries_out_of_order_are_not_copied() -> None:
+    """Offsets that go back (a slice bomb: each object the whole stream) stop the stream; those before stay."""
+    from pytest_claude_guard._media import Budget, _read_objstm
+
+    body = b"<< /Type /Catalog /Pages 6 0 R >>" + b" " * 1000
+    text = _objstm(b"5 0 6 1000 7 0 ", body, 3).split(b" obj", 1)[1]
+    table: dict = {}
+    _read_objstm(text, table, Budget())
+    assert set(table) == {5}  # 6 would span 1000..end and 7 goes back to 0: not read
