@@ -7,14 +7,16 @@ it.  They never import pytest and never raise from a send path.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Protocol, Tuple
+from typing import Any, Callable, List, Optional, Protocol, Tuple
 from urllib.parse import unquote
 
+from .. import _engine
 from .._context import parse_endpoint
 
 
-__all__ = ["Block", "Interceptor", "Uninstall", "is_messages_url", "is_retry", "SOURCE_SDK"]
+__all__ = ["Block", "Interceptor", "Uninstall", "is_messages_url", "body_limit", "decoded", "SOURCE_SDK"]
 
 Uninstall = Callable[[], None]
 SOURCE_SDK = "anthropic SDK"
@@ -43,13 +45,17 @@ class Interceptor(Protocol):
     def active(self) -> bool: ...
 
     def inspect(self, url: str, headers: Any, body: Any, *, source: str) -> Optional[Block]:
-        """Check one first-attempt request; ``Block`` means answer with it instead of sending."""
+        """Check one request; ``Block`` means answer with it instead of sending."""
 
-    def remember(self, request: object, block: Optional[Block]) -> None:
-        """Record the verdict of an SDK-built request so the transport adapter does not check it again."""
+    def remember(self, request: object, block: Optional[Block], judged: Any = None, call: Optional[str] = None) -> None:
+        """Record the verdict on ``request`` and what was judged (``judged``: the adapter's token for the body,
+        compared when the request reaches a later hook); ``call``: the SDK call it is an attempt of."""
 
-    def recall(self, request: object) -> Tuple[bool, Optional[Block]]:
-        """(seen before, verdict) for a request an SDK adapter already judged."""
+    def recall(self, request: object) -> Tuple[bool, Optional[Block], Any]:
+        """(seen before, verdict, what was judged) for a request an earlier hook already judged."""
+
+    def repeated(self, call: Optional[str], body: bytes) -> Tuple[bool, Optional[Block]]:
+        """(True, verdict) when ``body`` is the body already checked for this SDK call (an identical retry)."""
 
 
 def _path_of(url: str) -> str:
@@ -74,10 +80,53 @@ def is_messages_url(url: str) -> bool:
     return parse_endpoint(url).kind is not None  # not another provider's model (amazon.titan-..., meta.llama...)
 
 
-def is_retry(headers: Any) -> bool:
-    """The SDK numbers its attempts in ``x-stainless-retry-count``; only the first one is checked."""
+def body_limit() -> int:
+    """The most bytes of a body ever read or decoded: the engine refuses anything larger unparsed (413)."""
+    return int(_engine.MAX_BODY_BYTES)
+
+
+# Content-Encoding values whose bodies are decoded before they are judged.  The API accepts gzip request bodies
+# (anthropics/claude-code#90457: "api.anthropic.com accepts Content-Encoding: gzip request bodies today");
+# deflate is decoded too so that a deflate body is never mistaken for invalid JSON (whether the API accepts the
+# encoding itself is the envelope rule's call).  zlib's wbits: gzip framing; zlib framing, then raw deflate.
+_DECODERS = {"gzip": (16 + zlib.MAX_WBITS,), "x-gzip": (16 + zlib.MAX_WBITS,), "deflate": (zlib.MAX_WBITS, -zlib.MAX_WBITS)}
+
+
+def _header(headers: Any, name: str) -> Optional[str]:
     try:
-        value = headers.get("x-stainless-retry-count")
+        value = headers.get(name)
     except (AttributeError, TypeError):
-        return False
-    return value not in (None, "", "0")
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    """Every member of ``data`` decoded, at most ``limit + 1`` bytes (more than that is all the engine needs to
+    refuse the body as too large: a decompression bomb costs no more memory than the largest valid body)."""
+    out: List[bytes] = []
+    size = 0
+    while data and size <= limit:
+        decoder = zlib.decompressobj(wbits)
+        chunk = decoder.decompress(data, limit + 1 - size)
+        out.append(chunk)
+        size += len(chunk)
+        if not decoder.eof:
+            if size > limit:
+                break
+            raise zlib.error("truncated")
+        data = decoder.unused_data if wbits > zlib.MAX_WBITS else b""  # gzip may have several members
+    return b"".join(out)
+
+
+def decoded(headers: Any, body: bytes) -> bytes:
+    """The body the API reads: a gzip or deflate body decoded (bounded by :func:`body_limit`); any other body,
+    or one that does not decode, as sent (the engine then judges the bytes and the encoding)."""
+    encoding = _header(headers, "content-encoding")
+    if not encoding:
+        return body
+    for wbits in _DECODERS.get(encoding.strip().lower(), ()):
+        try:
+            return _inflate(body, wbits, body_limit())
+        except zlib.error:
+            continue
+    return body

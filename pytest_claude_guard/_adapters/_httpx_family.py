@@ -1,19 +1,32 @@
 """httpx and httpx2 share one API: ``Client.send`` / ``AsyncClient.send`` see every request, whatever the
 transport below (real, ``MockTransport``, respx, pytest-httpx, a vcrpy cassette).  A blocked request is
-answered here; respx and pytest-httpx are shown it first (``stubs.py``)."""
+answered here; respx and pytest-httpx are shown it first (``stubs.py``).
+
+``Client._send_single_request`` (private; the last step before the transport, after event hooks and auth)
+sees the request again: one whose body an event hook, an auth flow or ``_prepare_request`` changed after it was
+judged is judged again.  A streamed body (a generator, an async generator, a file) is read here, at most
+``body_limit() + 1`` bytes, and the request's stream replaced with what was read (private: ``Request._content``,
+which ``Request.read()`` sets too), so the transport still sends the whole body.
+"""
 
 from __future__ import annotations
 
 import datetime
 import sys
 from types import ModuleType
-from typing import Any, List, Optional
+from typing import Any, Iterator, AsyncIterator, List, Optional, Tuple
 
-from ._common import Block, Interceptor, Uninstall, is_messages_url, is_retry
+from ._common import Block, Interceptor, Uninstall, body_limit, decoded, is_messages_url
 from ._patch import patch_attr
 from .stubs import afeed, feed
 
-__all__ = ["install_send_hooks", "make_response", "request_parts"]
+__all__ = ["install_send_hooks", "make_response", "request_parts", "read_body", "aread_body"]
+
+Judged = Tuple[Any, bytes]  # (the stream object judged, its bytes): the token ``Interceptor.remember`` keeps
+
+
+def _lib(request: Any) -> ModuleType:
+    return sys.modules[type(request).__module__.split(".", 1)[0]]
 
 
 def request_parts(request: Any) -> Optional[bytes]:
@@ -25,6 +38,81 @@ def request_parts(request: Any) -> Optional[bytes]:
     return bytes(content) if isinstance(content, (bytes, bytearray)) else None
 
 
+def _replayable(request: Any) -> Optional[bytes]:
+    """The body without consuming anything: a ``ByteStream`` holds its bytes."""
+    stream = request.stream
+    if isinstance(stream, _lib(request).ByteStream):
+        return b"".join(stream)
+    return None
+
+
+def _settle(request: Any, chunks: List[bytes], over: bool, rest: Any, is_async: bool) -> bytes:
+    """Put back what was read: the bytes as the request's stream (and content), or, for a body over the limit,
+    a stream that sends what was read and then the rest (only sent when a finding does not block it)."""
+    lib = _lib(request)
+    data = b"".join(bytes(c) for c in chunks)
+    if not over:
+        request.stream = lib.ByteStream(data)
+        request._content = data
+        return data
+    if is_async:
+
+        class AsyncRest(lib.AsyncByteStream):  # type: ignore[name-defined,misc]
+            async def __aiter__(self) -> AsyncIterator[bytes]:
+                for chunk in chunks:
+                    yield chunk
+                async for chunk in rest:
+                    yield chunk
+
+        request.stream = AsyncRest()
+    else:
+
+        class Rest(lib.SyncByteStream):  # type: ignore[name-defined,misc]
+            def __iter__(self) -> Iterator[bytes]:
+                yield from chunks
+                yield from rest
+
+        request.stream = Rest()
+    return data
+
+
+def read_body(request: Any) -> Optional[bytes]:
+    """The body an httpx(2) request sends (a sync stream is read, at most ``body_limit() + 1`` bytes, and put
+    back); None when it cannot be read here (an async stream in a sync client)."""
+    data = _replayable(request)
+    if data is not None:
+        return data
+    stream = request.stream
+    if not hasattr(stream, "__iter__"):
+        return None
+    limit, size, chunks = body_limit(), 0, []
+    rest = iter(stream)
+    for chunk in rest:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return _settle(request, chunks, size > limit, rest, is_async=False)
+
+
+async def aread_body(request: Any) -> Optional[bytes]:
+    """:func:`read_body` for an ``AsyncClient``: async streams are read too."""
+    stream = request.stream
+    if not hasattr(stream, "__aiter__"):
+        return read_body(request)
+    data = _replayable(request)
+    if data is not None:
+        return data
+    limit, size, chunks = body_limit(), 0, []
+    rest = stream.__aiter__()
+    async for chunk in rest:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return _settle(request, chunks, size > limit, rest, is_async=True)
+
+
 def make_response(request: Any, block: Block) -> Any:
     """An ``httpx(2).Response`` of the library the request belongs to, carrying the API-shaped error."""
     models = sys.modules[type(request).__module__]
@@ -33,23 +121,48 @@ def make_response(request: Any, block: Block) -> Any:
     return response
 
 
-def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
+def _pending(guard: Interceptor, request: Any, *, new: bool) -> Tuple[bool, Optional[Block], Optional[Judged]]:
+    """(settled, verdict, what was judged): settled when the request needs no (further) reading.  ``new``: also
+    judge a request no hook has seen (``send``); ``_send_single_request`` only re-judges a changed one."""
     if not guard.active or request.method != "POST":
-        return None
-    seen, block = guard.recall(request)
-    if seen:
-        return block
-    url = str(request.url)
-    if not is_messages_url(url) or is_retry(request.headers):
-        return None
-    body = request_parts(request)
+        return True, None, None
+    seen, block, judged = guard.recall(request)
+    if seen and (judged is None or request.stream is judged[0]):
+        return True, block, None  # unchanged since it was judged (the same stream object)
+    if (not seen and not new) or not is_messages_url(str(request.url)):
+        return True, None, None
+    return False, block, judged if seen else None
+
+
+def _judge(guard: Interceptor, request: Any, body: Optional[bytes], earlier: Optional[Judged],
+           verdict: Optional[Block], source: str) -> Optional[Block]:
     if body is None:
         return None
-    return guard.inspect(url, request.headers, body, source=source)
+    if earlier is not None and body == earlier[1]:
+        guard.remember(request, verdict, (request.stream, body))  # another stream, the same bytes
+        return verdict
+    block = guard.inspect(str(request.url), request.headers, decoded(request.headers, body), source=source)
+    guard.remember(request, block, (request.stream, body))
+    return block
+
+
+def _verdict(guard: Interceptor, request: Any, source: str, *, new: bool = True) -> Optional[Block]:
+    settled, block, earlier = _pending(guard, request, new=new)
+    if settled:
+        return block
+    return _judge(guard, request, read_body(request), earlier, block, source)
+
+
+async def _averdict(guard: Interceptor, request: Any, source: str, *, new: bool = True) -> Optional[Block]:
+    settled, block, earlier = _pending(guard, request, new=new)
+    if settled:
+        return block
+    return _judge(guard, request, await aread_body(request), earlier, block, source)
 
 
 def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: str) -> Uninstall:
-    """Wrap ``Client.send`` and ``AsyncClient.send`` of ``client_module`` (``httpx._client`` or ``httpx2._client``)."""
+    """Wrap ``send`` and ``_send_single_request`` of ``Client`` and ``AsyncClient`` of ``client_module``
+    (``httpx._client`` or ``httpx2._client``)."""
 
     def sync_wrapper(original: Any) -> Any:
         def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -63,7 +176,7 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
 
     def async_wrapper(original: Any) -> Any:
         async def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-            block = _verdict(guard, request, source)
+            block = await _averdict(guard, request, source)
             if block is not None:
                 await afeed(self, request)
                 return make_response(request, block)
@@ -71,10 +184,31 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
 
         return send
 
+    def sync_last(original: Any) -> Any:
+        def _send_single_request(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            block = _verdict(guard, request, source, new=False)
+            if block is not None:
+                return make_response(request, block)
+            return original(self, request, *args, **kwargs)
+
+        return _send_single_request
+
+    def async_last(original: Any) -> Any:
+        async def _send_single_request(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            block = await _averdict(guard, request, source, new=False)
+            if block is not None:
+                return make_response(request, block)
+            return await original(self, request, *args, **kwargs)
+
+        return _send_single_request
+
     undo: List[Uninstall] = [
         patch_attr(client_module.Client, "send", sync_wrapper),
         patch_attr(client_module.AsyncClient, "send", async_wrapper),
     ]
+    for cls, make in ((client_module.Client, sync_last), (client_module.AsyncClient, async_last)):
+        if "_send_single_request" in vars(cls):  # a release without it: changes after send are not seen
+            undo.append(patch_attr(cls, "_send_single_request", make))
 
     def uninstall() -> None:
         for step in reversed(undo):

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime
+import io
+import itertools
 import sys
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any, List, Optional, Tuple
 
-from ._common import Block, Interceptor, Uninstall, is_messages_url, is_retry
+from ._common import Block, Interceptor, Uninstall, body_limit, decoded, is_messages_url
 from ._patch import patch_attr
 
 __all__ = ["MODULE", "install", "make_response"]
@@ -16,13 +18,59 @@ __all__ = ["MODULE", "install", "make_response"]
 MODULE = "requests.sessions"
 
 
+def _read(source: Any, limit: int) -> Tuple[List[bytes], bool, Any]:
+    """(chunks read, over the limit, what is left) of a file or an iterable body."""
+    chunks: List[bytes] = []
+    size = 0
+    if hasattr(source, "read"):
+        data = source.read(limit + 1)
+        chunks.append(data.encode("utf-8") if isinstance(data, str) else bytes(data))
+        return chunks, len(chunks[0]) > limit, source
+    rest = iter(source)
+    for chunk in rest:
+        chunks.append(chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk))
+        size += len(chunks[-1])
+        if size > limit:
+            return chunks, True, rest
+    return chunks, False, rest
+
+
 def _body(prepared: Any) -> Optional[bytes]:
+    """The body bytes; a file or generator body is read (at most ``body_limit() + 1`` bytes) and put back as
+    what it was (a file: a file of the bytes read; a generator: one yielding them), so it is still sent whole."""
     body = prepared.body
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, (bytes, bytearray)):
         return bytes(body)
-    return None  # a file or generator: cannot be read without consuming it
+    if body is None or not (hasattr(body, "read") or hasattr(body, "__iter__")):
+        return None
+    chunks, over, rest = _read(body, body_limit())
+    data = b"".join(chunks)
+    if hasattr(body, "read"):
+        prepared.body = io.BytesIO(data) if not over else _Chain(data, rest)
+    else:
+        prepared.body = itertools.chain(chunks, rest if over else ())
+    return data
+
+
+class _Chain(io.RawIOBase):
+    """A file of ``head`` then what is left of ``rest`` (a body over the limit, sent only in warn mode)."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        super().__init__()
+        self._head, self._rest = io.BytesIO(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        size = -1 if size is None else size
+        data = self._head.read(size)
+        if data and size >= 0:
+            return data
+        more = self._rest.read(size)
+        return data + (more.encode("utf-8") if isinstance(more, str) else bytes(more or b""))
 
 
 def make_response(prepared: Any, block: Block) -> Any:
@@ -46,9 +94,9 @@ def install(module: ModuleType, guard: Interceptor) -> Uninstall:
     def wrapper(original: Any) -> Any:
         def send(self: Any, request: Any, **kwargs: Any) -> Any:
             if guard.active and request.method == "POST" and is_messages_url(str(request.url)):
-                body = _body(request)
-                if body is not None and not is_retry(request.headers):
-                    block = guard.inspect(str(request.url), request.headers, body, source="requests")
+                body = _body(request)  # a raw call: a retry header does not mean it was checked before
+                if body is not None:
+                    block = guard.inspect(str(request.url), request.headers, decoded(request.headers, body), source="requests")
                     if block is not None:
                         return make_response(request, block)
             return original(self, request, **kwargs)

@@ -8,6 +8,7 @@ recorded as an ``engine_error`` finding and the request is sent unchecked.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import json
@@ -34,6 +35,7 @@ __all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID", "DRIFT_CODES", "
 SESSION_ID = "<session>"
 # causes that come from the calendar, not from the code: a recording made before them still replays
 DRIFT_CODES = frozenset({"model_retired", "model_deprecated"})
+_CALLS = 64  # SDK calls whose checked body is kept for comparing their retries with
 _BATCH_ITEM = re.compile(r"^requests\.(\d+)\.params(?:\.|$)")
 
 # (url, headers, body) -> the cassette that would answer this request, or None
@@ -139,7 +141,9 @@ class Guard:
         self.origins: Origins[Capture] = Origins()
         self._quiet: contextvars.ContextVar[bool] = contextvars.ContextVar(f"claude_guard_quiet_{id(self)}", default=False)
         self.session = Capture(SESSION_ID, settings)
-        self._verdicts: "weakref.WeakKeyDictionary[Any, Optional[Block]]" = weakref.WeakKeyDictionary()
+        # request -> (verdict, what the adapter judged); SDK call (idempotency key) -> (body checked, verdict)
+        self._verdicts: "weakref.WeakKeyDictionary[Any, Tuple[Optional[Block], Any]]" = weakref.WeakKeyDictionary()
+        self._calls: "collections.OrderedDict[str, Tuple[bytes, Optional[Block]]]" = collections.OrderedDict()
 
     # --- which test -------------------------------------------------------------------------------
     @property
@@ -154,12 +158,19 @@ class Guard:
 
     @contextlib.contextmanager
     def running(self, capture: Capture) -> Iterator[Capture]:
-        token = self.origins.var.set(capture)
+        token = self.enter(capture)
         try:
             yield capture
         finally:
-            capture.finished = True
-            self.origins.var.reset(token)
+            self.leave(capture, token)
+
+    def enter(self, capture: Capture) -> Any:
+        """Requests made from here on (and from threads and tasks started here) belong to ``capture``."""
+        return self.origins.var.set(capture)
+
+    def leave(self, capture: Capture, token: Any) -> None:
+        capture.finished = True
+        self.origins.var.reset(token)
 
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
@@ -179,18 +190,32 @@ class Guard:
         return payload
 
     # --- the Interceptor protocol --------------------------------------------------------------------
-    def remember(self, request: object, block: Optional[Block]) -> None:
+    def remember(self, request: object, block: Optional[Block], judged: Any = None, call: Optional[str] = None) -> None:
+        """The verdict on ``request`` and what was judged; ``call``: keep the checked body for the SDK call's
+        retries (a reference, no copy or hash; the last ``_CALLS`` calls: retries follow their first attempt)."""
         try:
-            self._verdicts[request] = block
+            self._verdicts[request] = (block, judged)
         except TypeError:
             pass
+        if call is not None and judged is not None:
+            with self._lock:
+                self._calls[call] = (judged[1], block)
+                self._calls.move_to_end(call)
+                if len(self._calls) > _CALLS:
+                    self._calls.popitem(last=False)
 
-    def recall(self, request: object) -> Tuple[bool, Optional[Block]]:
+    def recall(self, request: object) -> Tuple[bool, Optional[Block], Any]:
         try:
-            if request in self._verdicts:
-                return True, self._verdicts[request]
+            found = self._verdicts.get(request)
         except TypeError:
-            pass
+            found = None
+        return (False, None, None) if found is None else (True, found[0], found[1])
+
+    def repeated(self, call: Optional[str], body: bytes) -> Tuple[bool, Optional[Block]]:
+        """(True, verdict) when ``body`` equals the body checked for this SDK call (an identical retry)."""
+        checked = self._calls.get(call) if call is not None else None
+        if checked is not None and checked[0] == body:
+            return True, checked[1]
         return False, None
 
     def inspect(self, url: str, headers: Any, body: Any, *, source: str) -> Optional[Block]:
