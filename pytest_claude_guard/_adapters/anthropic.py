@@ -6,8 +6,9 @@ retries_taken)`` and ``BaseClient._make_status_error_from_response``.  ``tests/p
 loudly when an SDK release moves them; until then the httpx/httpx2 send hooks still check SDK requests.
 
 Every attempt of a call is built here.  A retry (``retries_taken`` > 0) whose body is the one already checked for
-that call (:func:`_call_key`) is not checked again; one whose body changed (middleware, ``_prepare_options``) is.  What changes the built request later (``_prepare_request``, an
-event hook, an http client's ``send``) is seen by the httpx/httpx2 hooks, which judge a changed body again.
+that call (:func:`_call_key`) is not checked again; one whose body changed (middleware, ``_prepare_options``) is.
+What changes the built request later (``_prepare_request``, an event hook, an http client's ``send``) is seen by
+the httpx/httpx2 hooks, which judge a changed body again.
 """
 
 from __future__ import annotations
