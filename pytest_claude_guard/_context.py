@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tup
 from urllib.parse import unquote, urlsplit
 
 from ._causes import make_violation
+from ._headers import NormalizedHeaders
 from ._models import Lookup, ModelInfo, Registry
 from ._violation import Violation
 
@@ -131,10 +132,6 @@ def _decode_blob(value: Any) -> Any:
         return None
 
 
-class NormalizedHeaders(Dict[str, str]):
-    """Headers already normalised: normalising them again returns them as they are."""
-
-
 def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     """Lower-cased header names; repeated headers joined with ", " (as they reach the API)."""
     if headers is None:
@@ -145,6 +142,15 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     try:
         raw = getattr(headers, "raw", None)  # httpx / httpx2 Headers: bytes pairs, no per-call decoding layer
         if isinstance(raw, list) and hasattr(headers, "multi_items"):
+            try:
+                for key, value in raw:
+                    k = key.decode("latin-1").lower()
+                    v = value.decode("latin-1")
+                    prev = out.get(k)
+                    out[k] = v if prev is None else f"{prev}, {v}"
+                return out
+            except (AttributeError, TypeError, ValueError):
+                out.clear()  # not bytes pairs after all: the general path below
             items = raw
         elif hasattr(headers, "multi_items"):
             items = headers.multi_items()

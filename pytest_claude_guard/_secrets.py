@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, Optional, Tuple, overload
 
+from ._headers import NormalizedHeaders
+
 __all__ = [
     "MASK",
     "Secret",
@@ -309,8 +311,25 @@ def redact(text: str) -> str:
     return _mask_common(out)
 
 
+# allow-listed header values that redaction leaves as they are (so they hold no secret): the SDK sends the same
+# user-agent and x-stainless-* values on every request, and they are redacted once
+_CLEAN_VALUES: Dict[str, None] = {}
+_CLEAN_VALUES_MAX = 1024
+
+
+def _shown(value: str) -> str:
+    if value in _CLEAN_VALUES:
+        return value
+    out = redact_text(value)
+    if out == value and len(_CLEAN_VALUES) < _CLEAN_VALUES_MAX:
+        _CLEAN_VALUES[value] = None
+    return out
+
+
 def redact_headers(headers: Any) -> Dict[str, str]:
     """Lower-cased headers; values masked unless the header is on the allow-list (and redacted even then)."""
+    if type(headers) is NormalizedHeaders:  # names lower-cased, values str: the capture's common case
+        return {name: _shown(value) if name in SHOWN_HEADERS else MASK for name, value in headers.items()}
     out: Dict[str, str] = {}
     try:
         items = list(headers.items())
@@ -323,7 +342,7 @@ def redact_headers(headers: Any) -> Dict[str, str]:
         if name not in SHOWN_HEADERS:
             out[name] = MASK
         else:
-            out[name] = redact_text(value.decode("latin-1") if isinstance(value, bytes) else str(value))
+            out[name] = _shown(value.decode("latin-1") if isinstance(value, bytes) else str(value))
     return out
 
 

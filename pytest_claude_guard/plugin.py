@@ -57,6 +57,8 @@ def pytest_configure(config: pytest.Config) -> None:
     guard.today = f"{today.day.isoformat()} ({today.source})"
     config.stash[GUARD] = guard
     config.stash[_UNINSTALL] = _install(guard)
+    if _is_worker(config):
+        config.pluginmanager.register(_WorkerShipping(), "claude_guard_worker_shipping")
 
 
 def _install(guard: Guard) -> Callable[[], None]:
@@ -114,17 +116,18 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) 
     guard = item.config.stash[GUARD]
     capture = Capture(item.nodeid, _settings_for(item))
     item.stash[CAPTURE] = capture
+    token = guard.enter(capture)
     try:
-        with guard.running(capture):
-            return (yield)
+        return (yield)
     finally:
+        guard.leave(capture, token)
         del item.stash[CAPTURE]  # the bodies it holds are freed with the test
 
 
 def _settle(item: pytest.Item) -> Optional[str]:
     capture = item.stash.get(CAPTURE, None)
-    if capture is None:
-        return None
+    if capture is None or capture.reported == len(capture.requests):
+        return None  # nothing checked since the last phase settled
     guard = item.config.stash[GUARD]
     return outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
 
@@ -159,14 +162,18 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: Optional[pytest.Item]) 
     return (yield from _settled(item))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
-    report = yield
-    if call.when == "teardown" and _is_worker(item.config):
-        guard = item.config.stash.get(GUARD, None)
-        if guard is not None:  # records travel with each test: a worker that dies later loses nothing
-            setattr(report, report_mod.PAYLOAD_KEY, guard.unshipped())
-    return report
+class _WorkerShipping:
+    """pytest-xdist workers only (registered at configure): records travel with each test's teardown report, so a
+    worker that dies later loses nothing."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
+        report = yield
+        if call.when == "teardown":
+            guard = item.config.stash.get(GUARD, None)
+            if guard is not None:
+                setattr(report, report_mod.PAYLOAD_KEY, guard.unshipped())
+        return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

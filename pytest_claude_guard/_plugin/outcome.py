@@ -75,6 +75,8 @@ def settle(capture: Capture, drift_fails: bool, filename: str, lineno: int) -> O
     """Turn the requests checked since the last settle into warnings and, when some fail, the failure text."""
     start, capture.reported = capture.reported, len(capture.requests)
     fresh = capture.requests[start:]
+    if not any(req.violations for req in fresh):
+        return None
     failing: Failing = []
     quiet: List[CapturedRequest] = []
     for req in fresh:
