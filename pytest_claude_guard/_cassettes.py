@@ -375,6 +375,10 @@ def _yaml_lines(node: Any, path: _Path, out: Dict[_Path, int]) -> None:
             _yaml_lines(item, path + (i,), out)
 
 
+# an anchor property ("&id001") where a node starts; inside a quoted string it only costs the full count
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
 def _expansion(root: Any, limit: int) -> None:
     """Raise `CassetteError` when building ``root`` would make more than ``limit`` nodes and characters once
     its aliases are expanded (a 1 KB "billion laughs" is gigabytes once a body is re-encoded as JSON), or when
@@ -421,7 +425,8 @@ def _parse_yaml(text: str) -> Tuple[Any, Dict[_Path, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _expansion(node, max(MAX_YAML_EXPANSION, 2 * len(text)))
+        if _ANCHOR.search(text):  # no anchor, no alias: nothing can expand (the common case costs one scan)
+            _expansion(node, max(MAX_YAML_EXPANSION, 2 * len(text)))
         lines: Dict[_Path, int] = {}
         _yaml_lines(node, (), lines)
         return loader.construct_document(node), lines
