@@ -4,9 +4,10 @@ answered here; respx and pytest-httpx are shown it first (``stubs.py``).
 
 ``Client._send_single_request`` (private; the last step before the transport, after event hooks and auth)
 sees the request again: one whose body an event hook, an auth flow or ``_prepare_request`` changed after it was
-judged is judged again.  A streamed body (a generator, an async generator, a file) is read here, at most
-``body_limit() + 1`` bytes, and the request's stream replaced with what was read (private: ``Request._content``,
-which ``Request.read()`` sets too), so the transport still sends the whole body.
+judged is judged again, and so is a request no hook saw (one an auth flow or a redirect made).  A streamed body
+(a generator, an async generator, a file) is read, at most ``body_limit() + 1`` bytes, and the request's stream
+replaced with what was read (private: ``Request._content``, which ``Request.read()`` sets too), so the
+transport still sends the whole body.
 """
 
 from __future__ import annotations
@@ -121,15 +122,14 @@ def make_response(request: Any, block: Block) -> Any:
     return response
 
 
-def _pending(guard: Interceptor, request: Any, *, new: bool) -> Tuple[bool, Optional[Block], Optional[Judged]]:
-    """(settled, verdict, what was judged): settled when the request needs no (further) reading.  ``new``: also
-    judge a request no hook has seen (``send``); ``_send_single_request`` only re-judges a changed one."""
+def _pending(guard: Interceptor, request: Any) -> Tuple[bool, Optional[Block], Optional[Judged]]:
+    """(settled, verdict, what was judged): settled when the request needs no (further) reading."""
     if not guard.active or request.method != "POST":
         return True, None, None
     seen, block, judged = guard.recall(request)
     if seen and (judged is None or request.stream is judged[0]):
         return True, block, None  # unchanged since it was judged (the same stream object)
-    if (not seen and not new) or not is_messages_url(str(request.url)):
+    if not is_messages_url(str(request.url)):
         return True, None, None
     return False, block, judged if seen else None
 
@@ -146,15 +146,15 @@ def _judge(guard: Interceptor, request: Any, body: Optional[bytes], earlier: Opt
     return block
 
 
-def _verdict(guard: Interceptor, request: Any, source: str, *, new: bool = True) -> Optional[Block]:
-    settled, block, earlier = _pending(guard, request, new=new)
+def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
+    settled, block, earlier = _pending(guard, request)
     if settled:
         return block
     return _judge(guard, request, read_body(request), earlier, block, source)
 
 
-async def _averdict(guard: Interceptor, request: Any, source: str, *, new: bool = True) -> Optional[Block]:
-    settled, block, earlier = _pending(guard, request, new=new)
+async def _averdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
+    settled, block, earlier = _pending(guard, request)
     if settled:
         return block
     return _judge(guard, request, await aread_body(request), earlier, block, source)
@@ -186,7 +186,7 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
 
     def sync_last(original: Any) -> Any:
         def _send_single_request(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-            block = _verdict(guard, request, source, new=False)
+            block = _verdict(guard, request, source)
             if block is not None:
                 return make_response(request, block)
             return original(self, request, *args, **kwargs)
@@ -195,7 +195,7 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
 
     def async_last(original: Any) -> Any:
         async def _send_single_request(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-            block = await _averdict(guard, request, source, new=False)
+            block = await _averdict(guard, request, source)
             if block is not None:
                 return make_response(request, block)
             return await original(self, request, *args, **kwargs)

@@ -186,7 +186,7 @@ def test_the_last_hook_before_the_transport_is_in_place(suite: Suite) -> None:
 
 def test_raw_call_with_a_retry_header_is_checked(suite: Suite) -> None:
     """Only what really was checked is skipped: a raw httpx(2) or requests call with
-    ``x-stainless-retry-count: 1`` had no earlier attempt checked."""
+    ``x-stainless-retry-count: 1`` had no earlier attempt checked; a request an auth flow made is checked too."""
     suite.write(
         HELPERS
         + dedent("""
@@ -202,9 +202,20 @@ def test_raw_call_with_a_retry_header_is_checked(suite: Suite) -> None:
         def test_requests(claude_guard):
             with claude_guard.expect("prefill_not_supported"):
                 assert requests.post(URL, data=BAD, headers=RETRY).status_code == 400
+
+        class Swap(http.Auth):  # an auth flow that sends another request than the one the client was given
+            def auth_flow(self, request):
+                yield http.Request(request.method, request.url, headers=HEADERS, content=BAD)
+
+        def test_auth_flow_request(claude_guard):
+            seen = Seen()
+            with claude_guard.expect("prefill_not_supported"):
+                with http.Client(transport=http.MockTransport(seen)) as c:
+                    assert c.post(URL, content=GOOD, headers=HEADERS, auth=Swap()).status_code == 400
+            assert seen.bodies == [] and len(claude_guard.requests) == 2
         """)
     )
-    suite.run().assert_outcomes(passed=2)
+    suite.run().assert_outcomes(passed=3)
 
 
 # --- B7: generator, async generator and file bodies ---------------------------------------------------------
