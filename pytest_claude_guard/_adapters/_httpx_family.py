@@ -21,7 +21,7 @@ from ._common import Block, Interceptor, Uninstall, body_limit, decoded, is_mess
 from ._patch import patch_attr
 from .stubs import afeed, feed
 
-__all__ = ["install_send_hooks", "make_response", "request_parts", "read_body", "aread_body"]
+__all__ = ["install_send_hooks", "make_response", "request_parts", "read_body", "aread_body", "replayable"]
 
 Judged = Tuple[Any, bytes]  # (the stream object judged, its bytes): the token ``Interceptor.remember`` keeps
 
@@ -39,7 +39,7 @@ def request_parts(request: Any) -> Optional[bytes]:
     return bytes(content) if isinstance(content, (bytes, bytearray)) else None
 
 
-def _replayable(request: Any) -> Optional[bytes]:
+def replayable(request: Any) -> Optional[bytes]:
     """The body without consuming anything: a ``ByteStream`` holds its bytes."""
     stream = request.stream
     if isinstance(stream, _lib(request).ByteStream):
@@ -80,7 +80,7 @@ def _settle(request: Any, chunks: List[bytes], over: bool, rest: Any, is_async: 
 def read_body(request: Any) -> Optional[bytes]:
     """The body an httpx(2) request sends (a sync stream is read, at most ``body_limit() + 1`` bytes, and put
     back); None when it cannot be read here (an async stream in a sync client)."""
-    data = _replayable(request)
+    data = replayable(request)
     if data is not None:
         return data
     stream = request.stream
@@ -101,7 +101,7 @@ async def aread_body(request: Any) -> Optional[bytes]:
     stream = request.stream
     if not hasattr(stream, "__aiter__"):
         return read_body(request)
-    data = _replayable(request)
+    data = replayable(request)
     if data is not None:
         return data
     limit, size, chunks = body_limit(), 0, []

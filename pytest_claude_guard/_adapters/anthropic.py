@@ -16,8 +16,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Optional
 
-from ._common import SOURCE_SDK, Interceptor, Uninstall, decoded
-from ._httpx_family import make_response, read_body
+from ._common import SOURCE_SDK, Interceptor, Uninstall, decoded, is_messages_url
+from ._httpx_family import make_response, read_body, replayable
 from ._patch import is_guarded, patch_attr
 
 __all__ = ["MODULE", "HOOK", "install", "hook_present"]
@@ -52,7 +52,8 @@ def install(module: ModuleType, guard: Interceptor) -> Uninstall:
             request = original(self, options, *args, **kwargs)
             if not guard.active or request.method != "POST":
                 return request
-            body = read_body(request)
+            # a JSON body is at hand; any other stream (a Files API upload) is read only for a Messages URL
+            body = replayable(request) if not is_messages_url(str(request.url)) else read_body(request)
             if body is None:
                 return request
             call = _call_key(options)

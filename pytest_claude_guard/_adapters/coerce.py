@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Tuple
 
+from ._common import decoded
+
 __all__ = ["from_request_object"]
 
 Parts = Tuple[Optional[str], Any, Any]  # (url or None, headers or None, body)
@@ -15,14 +17,19 @@ def from_request_object(request: Any) -> Optional[Parts]:
     if isinstance(request, (Mapping, str, bytes, bytearray, list)) or request is None:
         return None
     if hasattr(request, "uri") and hasattr(request, "body"):  # vcrpy
-        return str(request.uri), dict(request.headers), request.body
+        return _decoded(str(request.uri), dict(request.headers), request.body)
     if hasattr(request, "url") and hasattr(request, "headers"):
         if hasattr(request, "content"):  # httpx / httpx2
             try:
                 body = request.content
             except Exception:  # noqa: BLE001 - a streaming body that was never read
                 body = request.read()
-            return str(request.url), request.headers, body
+            return _decoded(str(request.url), request.headers, body)
         if hasattr(request, "body"):  # requests.PreparedRequest
-            return str(request.url), request.headers, request.body
+            return _decoded(str(request.url), request.headers, request.body)
     return None
+
+
+def _decoded(url: str, headers: Any, body: Any) -> Parts:
+    """A gzip or deflate body is judged as the API reads it: decoded."""
+    return url, headers, decoded(headers, bytes(body)) if isinstance(body, (bytes, bytearray)) else body

@@ -409,3 +409,45 @@ def test_nested_pytest_run_leaves_the_outer_session_guarded(pytester: pytest.Pyt
     pytester.makepyfile(test_outer=textwrap.dedent(NESTED))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "default")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("encoding, compress", [("gzip", "gzip"), ("deflate", "zlib")])
+def test_assert_valid_request_decodes_a_compressed_request(encoding: str, compress: str) -> None:
+    """assert_valid_request judges an HTTP request object's gzip or deflate body decoded, like the plugin."""
+    import gzip
+    import json
+    import zlib
+
+    import httpx2
+
+    from pytest_claude_guard import assert_valid_request
+
+    pack = gzip.compress if compress == "gzip" else zlib.compress
+    user = [{"role": "user", "content": "Hello"}]
+    headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", "content-encoding": encoding}
+
+    def request(messages: list) -> httpx2.Request:
+        body = json.dumps({"model": "claude-opus-4-6", "max_tokens": 5, "messages": messages}).encode()
+        return httpx2.Request("POST", "https://api.anthropic.com/v1/messages", headers=headers, content=pack(body))
+
+    assert_valid_request(request(user))
+    with pytest.raises(AssertionError, match="prefill_not_supported"):
+        assert_valid_request(request(user + [{"role": "assistant", "content": "Sure"}]))
+
+
+def test_sdk_upload_bodies_are_not_read(suite_v2: Suite) -> None:
+    """Only Messages requests are read: a Files API upload (a multipart stream) reaches the transport untouched
+    and unchecked."""
+    suite_v2.write(
+        HELPERS
+        + dedent("""
+        def test_upload(claude_guard):
+            seen = Seen()
+            client = anthropic.Anthropic(api_key="test-key", base_url="http://127.0.0.1:9", max_retries=0,
+                                         http_client=http.Client(transport=http.MockTransport(seen)))
+            client.beta.files.upload(file=("notes.txt", b"hello from a file", "text/plain"))
+            assert len(seen.bodies) == 1 and b"hello from a file" in seen.bodies[0]
+            assert claude_guard.requests == []
+        """)
+    )
+    suite_v2.run().assert_outcomes(passed=1)
