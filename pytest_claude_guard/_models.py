@@ -66,7 +66,8 @@ class ModelInfo:
     retired_on: Optional[str] = None  # end of life: the last day served (YYYY-MM-DD; YYYY-MM = the month's end)
     context_window: Optional[int] = None
     max_output: Optional[int] = None
-    max_output_batch: Optional[int] = None  # higher ceiling accepted through Message Batches
+    # the highest ceiling reachable through Message Batches (with a beta of max_output_betas; rules read those)
+    max_output_batch: Optional[int] = None
     thinking: Mapping[str, Optional[bool]] = field(default_factory=dict)
     thinking_default_on: Optional[bool] = None
     prefill: Optional[bool] = None
@@ -88,8 +89,13 @@ class ModelInfo:
     # role "system" inside messages, per platform other than the first-party API (which is
     # mid_conversation_system): "bedrock" | "vertex" | "foundry" -> True (seen accepted) / False (rejected)
     mid_conversation_system_platforms: Mapping[str, Optional[bool]] = field(default_factory=dict)
-    # max_tokens ceilings a beta header raises: beta value -> tokens (e.g. output-300k-2026-03-24 -> 300000)
+    # max_tokens ceilings a beta header raises in Message Batches: beta value -> tokens
+    # (e.g. output-300k-2026-03-24 -> 300000); {} = none known
     max_output_betas: Mapping[str, int] = field(default_factory=dict)
+    # forced tool_choice (any / tool) with *adaptive* thinking on /v1/messages: True = recorded rejected ("Thinking
+    # may not be enabled when tool_choice forces tool use.") before the API documented it as supported (a warning);
+    # False = recorded accepted; None = unknown
+    adaptive_forced_tool_rejected: Optional[bool] = None
     # the day a source saw it served (a Models API file's fetched_at, for a stage it states other than retired):
     # a deprecated model seen served after its end of life is overdue, not retired ("lifecycle is the signal")
     served_on: Optional[str] = None

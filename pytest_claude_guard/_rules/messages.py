@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Tuple
 
+from .. import _evidence
 from .._context import Context
 from ._walk import Turn, blocks_of, is_server_tool_block, iter_blocks, turns
 
@@ -126,41 +127,33 @@ def prefill(ctx: Context) -> None:
         ctx.report("prefill_with_structured_output", "messages", i)
 
 
-# Mid-conversation role "system" observed accepted on Bedrock InvokeModel: claude-opus-4-8
-# (BerriAI/litellm#30443, live us-east-1 proxy test; the Bedrock docs list Opus 4.8, as quoted in
-# braintrustdata/lingua#269) and claude-sonnet-5 (BerriAI/litellm#32882).  Other models that take it on the
-# first-party API: unobserved on Bedrock (a warning); Vertex: unobserved (a warning).
-SYSTEM_ROLE_SEEN_ON = {"bedrock": ("claude-opus-4-8", "claude-sonnet-5")}
+_PLATFORM_NAMES = {"bedrock": "Bedrock", "vertex": "Vertex", "foundry": "Foundry", "mantle": "Bedrock Mantle"}
 
 
 def system_role(ctx: Context) -> None:
-    """role 'system' inside messages: unsupported models/platforms, and placement on models that take it."""
+    """role 'system' inside messages, as the model's facts say for the platform (``mid_conversation_system_on``,
+    data/models.json with its evidence): rejected -> the API's answer; accepted -> placement checks; unknown on
+    this platform while the first-party API accepts it -> a warning; unknown -> silent (but at messages[0], which
+    no model accepts)."""
     model = ctx.model
-    platform = ctx.endpoint.platform
+    ep = ctx.endpoint
+    platform = _evidence.platform_of(ep.platform, ep.service, ep.host)
+    note = f" on {_PLATFORM_NAMES[platform]}" if platform in _PLATFORM_NAMES else ""
     for i, m in ctx.iter_messages():
         if m.get("role") != "system":
             continue
-        if platform in ("bedrock", "vertex"):
-            if model is not None and model.mid_conversation_system:
-                if model.id not in SYSTEM_ROLE_SEEN_ON.get(platform, ()):
-                    ctx.report("role_system_unsupported_model", "messages", i, severity="warning", model=model.id,
-                               platform_note=f" on {platform.title()} (not observed there; the first-party API "
-                                             "accepts it)")
-                    continue
-                _system_position(ctx, i, m)
-                continue
-            ctx.report("role_system_unsupported_model", "messages", i, model=ctx.model_name or "this model",
-                       platform_note=f" on {platform.title()}")
-            continue
-        if model is None:
-            if i == 0:  # rejected on every model: unsupported, or not allowed at messages[0]
-                ctx.report("role_system_position", "messages", i,
-                           detail="a system message cannot open the conversation on any model; use the top-level 'system' parameter")
-            continue
-        if model.mid_conversation_system is False:
-            ctx.report("role_system_unsupported_model", "messages", i, model=model.id, platform_note="")
-        elif model.mid_conversation_system:
+        accepted = model.mid_conversation_system_on(platform) if model is not None else None
+        if model is not None and accepted is False:
+            ctx.report("role_system_unsupported_model", "messages", i, model=model.id, platform_note=note)
+        elif accepted:
             _system_position(ctx, i, m)
+        elif model is not None and platform != "anthropic" and model.mid_conversation_system:
+            ctx.report("role_system_unsupported_model", "messages", i, severity="warning", model=model.id,
+                       platform_note=f"{note} (not observed there; the first-party API accepts it)")
+        elif i == 0:  # rejected on every model: unsupported, or not allowed at messages[0]
+            ctx.report("role_system_position", "messages", i,
+                       detail="a system message cannot open the conversation on any model; use the top-level "
+                              "'system' parameter")
 
 
 def _system_position(ctx: Context, i: int, m: Dict[str, Any]) -> None:

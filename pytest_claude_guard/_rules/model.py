@@ -172,17 +172,32 @@ def model_id(ctx: Context) -> None:
 
 
 def max_tokens_limit(ctx: Context) -> None:
+    """max_tokens above the model's output ceiling (``max_output``).
+
+    A beta of the model's ``max_output_betas`` (``output-300k-2026-03-24``) raises the ceiling in Message Batches:
+    with the beta present a batch item may go up to that ceiling; outside a batch the raise is unobserved (a
+    warning up to it).  Headers unknown (the beta may be there): a warning between the plain and the beta ceiling.
+    Above every ceiling, or the beta known absent: the API's answer, naming the ceiling in force."""
     model = ctx.model
     value = ctx.body.get("max_tokens")
     if model is None or model.max_output is None or ctx.endpoint.kind != "messages":
         return
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or value <= model.max_output:
         return
-    limit = model.max_output
-    if ctx.in_batch and model.max_output_batch:
-        limit = model.max_output_batch
+    plain = model.max_output
+    raised = {beta: tokens for beta, tokens in model.max_output_betas.items() if tokens > plain}
+    betas = ctx.betas
+    present = [tokens for beta, tokens in raised.items() if betas is not None and beta in betas]
+    limit, severity = plain, None
+    if present and ctx.in_batch:
+        limit = max(present)
+    elif present:
+        severity = "warning" if value <= max(present) else None  # the raise is documented for batches only
+    elif raised and betas is None and value <= max(raised.values()):
+        severity = "warning"  # headers unknown: the beta may be sent
     if value > limit:
-        ctx.report("max_tokens_above_model_limit", "max_tokens", value=value, limit=limit, model=model.display_id)
+        ctx.report("max_tokens_above_model_limit", "max_tokens", severity=severity, value=value, limit=limit,
+                   model=model.display_id)
 
 
 RULES: Tuple[Callable[[Context], None], ...] = (model_id, max_tokens_limit)

@@ -114,18 +114,11 @@ def tool_choice(ctx: Context) -> None:
             ctx.report("tool_choice_tool_unknown", "tool_choice", "name", name=name)
 
 
-# Models on which a forced tool_choice with *adaptive* thinking was recorded rejected on /v1/messages
-# ("Thinking may not be enabled when tool_choice forces tool use.", maruel/genai Scoreboard cassettes,
-# 2026-05-30).  Since then the API accepts it (claude-opus-4-6, pydantic/pydantic-ai#7200 cassette) and the docs
-# say "adaptive thinking supports forced tool use" (platform.claude.com thinking-tool-workflows,
-# quoted in pydantic/pydantic-ai#7195): a warning on these models, silent on the others.
-ADAPTIVE_FORCED_REJECTED_BEFORE = ("claude-opus-4-8", "claude-sonnet-4-6")
-
-
 def _forced_with_thinking(ctx: Context, kind: str) -> None:
     """Forced tool use with thinking: an error with ``enabled`` on /v1/messages (many recorded 400s).
 
-    count_tokens: adaptive is accepted (recorded); ``enabled`` is unobserved there, so a warning.
+    count_tokens: adaptive is accepted (recorded); ``enabled`` is unobserved there, so a warning.  Adaptive on
+    /v1/messages: a warning on the models whose fact ``adaptive_forced_tool_rejected`` is set, silent elsewhere.
     """
     thinking = thinking_type(ctx)
     endpoint = ctx.endpoint.kind
@@ -133,8 +126,10 @@ def _forced_with_thinking(ctx: Context, kind: str) -> None:
         severity = None if endpoint == "messages" else "warning"
         ctx.report("forced_tool_use_with_thinking", "tool_choice", severity=severity, choice=repr(kind))
     elif thinking == "adaptive" and endpoint == "messages":
+        # the model fact adaptive_forced_tool_rejected (data/models.json, with its evidence): recorded rejected
+        # before the API accepted it and documented it as supported: a warning there, silent elsewhere
         model = ctx.model
-        if model is not None and model.id in ADAPTIVE_FORCED_REJECTED_BEFORE:
+        if model is not None and model.adaptive_forced_tool_rejected:
             ctx.report("forced_tool_use_with_thinking", "tool_choice", severity="warning",
                        choice=f"{kind!r} (adaptive thinking: rejected on {model.id} until mid-2026, documented as "
                               "supported since)")
