@@ -114,8 +114,8 @@ class ModelInfo:
         return self.thinking.get(kind)
 
     def mid_conversation_system_on(self, platform: str) -> Optional[bool]:
-        """Whether role "system" inside messages is accepted on ``platform`` ("anthropic", "bedrock", "vertex",
-        "foundry"); None = unknown."""
+        """Whether role "system" inside messages is accepted on ``platform`` (the evidence ledger's names:
+        "anthropic", "bedrock", "vertex", "foundry", "mantle"); None = unknown (no fact for that platform)."""
         if platform == "anthropic":
             return self.mid_conversation_system
         return self.mid_conversation_system_platforms.get(platform)

@@ -185,7 +185,8 @@ def max_tokens_limit(ctx: Context) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value <= model.max_output:
         return
     plain = model.max_output
-    raised = {beta: tokens for beta, tokens in model.max_output_betas.items() if tokens > plain}
+    raised = {beta: tokens for beta, tokens in model.max_output_betas.items()
+              if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens > plain}
     betas = ctx.betas
     present = [tokens for beta, tokens in raised.items() if betas is not None and beta in betas]
     limit, severity = plain, None
