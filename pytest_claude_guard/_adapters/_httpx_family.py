@@ -98,12 +98,12 @@ def read_body(request: Any) -> Optional[bytes]:
 
 async def aread_body(request: Any) -> Optional[bytes]:
     """:func:`read_body` for an ``AsyncClient``: async streams are read too."""
-    stream = request.stream
-    if not hasattr(stream, "__aiter__"):
-        return read_body(request)
     data = replayable(request)
     if data is not None:
         return data
+    stream = request.stream
+    if not hasattr(stream, "__aiter__"):
+        return None  # a sync stream in an async client: httpx refuses to send it, and reading it would not
     limit, size, chunks = body_limit(), 0, []
     rest = stream.__aiter__()
     async for chunk in rest:
