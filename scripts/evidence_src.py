@@ -89,6 +89,23 @@ BATCH_TYPES = sdk("types/messages/batch_create_params.py", endpoints=(BAT,),
                   note="each batch request's params is MessageCreateParamsNonStreaming: the same types as messages.create")
 
 
+# The request schema is validated the same way where Anthropic's Messages API is served by a partner: schema
+# rejections with the API's own Pydantic-style messages are recorded on Bedrock, Vertex and Foundry, and Mantle answers
+# the API's own validation messages.  Every schema rule carries these entries, so its scope may name those platforms.
+_SCHEMA_NOTE = "the partner runs the Messages API's own request-schema validation (same message form): evidence for every schema rule there"
+SCHEMA_PLATFORMS = (
+    issue("BerriAI/litellm#13609", "The model returned the following errors: reasoning: Extra inputs are not permitted",
+          models=("claude-opus-4-5",), platforms=("bedrock",), note=_SCHEMA_NOTE),
+    issue("router-for-me/CLIProxyAPI#512", "messages.1.content.0.thinking.cache_control: Extra inputs are not permitted",
+          models=("claude-sonnet-4-5",), platforms=("vertex",), note=_SCHEMA_NOTE + " (request id req_vrtx_...)"),
+    issue("microsoft/foundry-dev-tools#349", None, models=("claude-opus-4-6",), platforms=("foundry",), date="2026-02-10",
+          note="claude-opus-4-6 deployed on Azure AI Foundry: a body without max_tokens answered 400; " + _SCHEMA_NOTE),
+    issue("aaronrussell/anthropix#20", None, models=("claude-sonnet-5",), platforms=("mantle",), date="2026-08-22",
+          note="Bedrock Mantle answers the API's own thinking-type rejection for Sonnet 5: the Messages API's validation runs there"),
+)
+SCHEMA_PLATFORM_NAMES = (A, "bedrock", "vertex", "foundry", "mantle")
+
+
 def box(models: Any = ANY, endpoints: Any = (MSG,), platforms: Any = (A,), versions: Any = ANY,
         why: str = "") -> Dict[str, Any]:
     b = {"models": models if models == ANY else sorted(models),
@@ -108,9 +125,11 @@ def cause(code: str, *evidence: Dict[str, Any], scope: Sequence[Dict[str, Any]] 
 
 
 def shape(code: str, *evidence: Dict[str, Any], endpoints: Sequence[str] = (MSG, CT, BAT),
-          platforms: Sequence[str] = (A,), note: str = "") -> None:
-    """A schema rule: every model, every version; the endpoints sharing the schema; the platforms seen."""
+          platforms: Sequence[str] = SCHEMA_PLATFORM_NAMES, note: str = "") -> None:
+    """A schema rule: every model, every version; the endpoints sharing the schema; the platforms whose schema
+    validation is recorded (Anthropic, Bedrock, Vertex, Foundry)."""
     extra = [e for e, ep in ((CT_TYPES, CT), (BATCH_TYPES, BAT)) if ep in endpoints]
+    extra += [e for e in SCHEMA_PLATFORMS if e["platforms"][0] in platforms]
     cause(code, *evidence, *extra,
           scope=[box(ANY, endpoints, platforms, ANY, why=f"models: {W_SHAPE}; versions: {W_VERSION}")], note=note)
 
@@ -120,7 +139,7 @@ cause("invalid_json",
       docs("https://docs.anthropic.com/en/api/errors",
            "There was an issue with the format or content of your request.", date="2026-11",
            note="the errors page's description of invalid_request_error (the body is not a JSON object)"),
-      scope=[box(ANY, ANY, (A,), ANY, why=f"models and endpoints: a body that is not a JSON object cannot be read at all, whatever it names or wherever it goes; versions: {W_VERSION}")])
+      scope=[box(ANY, ANY, ANY, ANY, why=f"models, endpoints and platforms: a body that is not a JSON object cannot be read at all, whatever it names or wherever it goes; versions: {W_VERSION}")])
 cause("request_too_large",
       sdk("_exceptions.py / _error_classes.py", "request_body_too_large_after_decoding", endpoints=(MSG, CT)),
       docs("https://docs.anthropic.com/en/api/errors", "Request exceeds the maximum allowed number of bytes.",

@@ -171,6 +171,7 @@ def test_platform_names(platform: str, service: str, host: str, expected: str) -
 USER = [{"role": "user", "content": "Hello"}]
 PREFILL = [{"role": "user", "content": "Give me JSON."}, {"role": "assistant", "content": "{"}]
 BEDROCK = "https://bedrock-runtime.us-east-1.amazonaws.com/model/{}/invoke"
+FOUNDRY = "https://r.services.ai.azure.com/anthropic/v1/messages"
 VERTEX = ("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
           "{}:rawPredict")
 
@@ -196,8 +197,10 @@ VERTEX = ("https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us
          "/v1/messages", "warning"),
         ("effort_level_unsupported", {"model": "claude-opus-4-5", "max_tokens": 64, "messages": USER,
                                       "output_config": {"effort": "xhigh"}}, H23, "/v1/messages", "warning"),
+        ("prefill_not_supported", {"model": "claude-opus-4-6", "max_tokens": 64, "messages": PREFILL}, H23,
+         FOUNDRY, "warning"),  # Foundry: no public thread shows the prefill rejection there
         ("messages_empty", {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": []}, None,
-         BEDROCK.format("anthropic.claude-sonnet-4-6"), "warning"),
+         BEDROCK.format("anthropic.claude-sonnet-4-6"), "error"),  # the schema is validated on Bedrock too
         ("prefill_not_supported", {"anthropic_version": "vertex-2023-10-16", "max_tokens": 64, "messages": PREFILL},
          None, VERTEX.format("claude-sonnet-4-6"), "warning"),
         ("sampling_param_removed_2026_10_21", {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": USER,

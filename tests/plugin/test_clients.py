@@ -93,6 +93,11 @@ def test_the_sdk_clients_are_enumerated() -> None:
     assert all(f"Async{name}" in names for name in names if not name.startswith("Async"))
 
 
+# Severity follows evidence (data/evidence.json): no public thread shows the prefill rejection on Bedrock Mantle or
+# Microsoft Foundry, so there the prefill on claude-opus-4-6 is a warning and the request is sent.
+PREFILL_WARNS = frozenset({"AnthropicBedrockMantle", "AnthropicFoundry"})
+
+
 def test_every_client_sends_a_valid_request_and_is_blocked_on_an_invalid_one(suite_v2: Suite) -> None:
     """Each client the installed SDK exports: a valid request reaches the transport with no finding at all; a
     prefill on claude-opus-4-6 never does, and its test fails with the diagnosis even though the code caught the
@@ -114,20 +119,25 @@ def test_every_client_sends_a_valid_request_and_is_blocked_on_an_invalid_one(sui
 
             @pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
             def test_invalid(cls, transport):
+                if cls.__name__.removeprefix("Async") in {PREFILL_WARNS!r}:  # no evidence there: a warning, sent
+                    create(cls, transport, PREFILL)
+                    assert len(transport.requests) == 1
+                    return
                 with pytest.raises(anthropic.BadRequestError):
                     create(cls, transport, PREFILL)
                 assert transport.requests == []
-            '''
+            '''.replace("{PREFILL_WARNS!r}", repr(PREFILL_WARNS))
         )
     )
     names = _ids(client_classes())
+    blocked = [name for name in names if name.removeprefix("Async") not in PREFILL_WARNS]
     result = suite_v2.run()
-    result.assert_outcomes(passed=len(names), failed=len(names))
-    for name in names:
+    result.assert_outcomes(passed=2 * len(names) - len(blocked), failed=len(blocked))
+    for name in blocked:
         result.stdout.fnmatch_lines([f"_* test_invalid[[]{name}[]] _*",
                                      "prefill_not_supported (claude-guard: 1 request in this test the Anthropic API would reject)",
                                      "", "POST http*: not sent: answered with the API's error"])
-    assert result.stdout.str().count("prefill_not_supported (error, confirmed) at messages.1") == len(names)
+    assert result.stdout.str().count("prefill_not_supported (error, confirmed) at messages.1") == len(blocked)
 
 
 def test_bedrock_gateway_and_mantle_sigv4(suite_v2: Suite) -> None:
@@ -154,6 +164,10 @@ def test_bedrock_gateway_and_mantle_sigv4(suite_v2: Suite) -> None:
             @pytest.mark.parametrize("variant", VARIANTS)
             def test_invalid(variant, transport, claude_guard):
                 cls, options = VARIANTS[variant]
+                if variant == "mantle-sigv4":  # no evidence of the prefill rejection on Mantle: a warning, sent
+                    create(cls, transport, PREFILL, **options)
+                    assert len(transport.requests) == 1
+                    return
                 with claude_guard.expect("prefill_not_supported"), pytest.raises(anthropic.BadRequestError):
                     create(cls, transport, PREFILL, **options)
                 assert transport.requests == []
@@ -210,13 +224,13 @@ MESSAGES = {"model": "anthropic.claude-opus-4-6", "max_tokens": 5, "messages": I
          ["prefill_not_supported"]),
         (BEDROCK.format("amazon.titan-text-express-v1", "invoke"), {"inputText": "Hi"}, []),
         (BEDROCK.format("anthropic.claude-opus-4-6", "count-tokens"), _count_tokens_body(INVOKE), []),
-        (BEDROCK.format("anthropic.claude-opus-4-6", "count-tokens"),
-         _count_tokens_body({k: v for k, v in INVOKE_PREFILL.items() if k != "max_tokens"}), ["prefill_not_supported"]),
+        (BEDROCK.format("anthropic.claude-opus-4-6", "count-tokens"),  # prefill on count_tokens: no evidence, a warning
+         _count_tokens_body({k: v for k, v in INVOKE_PREFILL.items() if k != "max_tokens"}), []),
         (BEDROCK.format("anthropic.claude-opus-4-6", "count-tokens"), {"input": {"invokeModel": {"body": "%%"}}},
          ["invalid_json"]),
         (BEDROCK.format("anthropic.claude-opus-4-6", "count-tokens"), {"input": {"converse": {"messages": []}}}, []),
         (MANTLE, {**MESSAGES, "messages": MESSAGES["messages"][:1]}, []),
-        (MANTLE, MESSAGES, ["prefill_not_supported"]),
+        (MANTLE, MESSAGES, []),  # prefill on Mantle: no evidence, a warning
     ],
     ids=["gateway", "proxy-stream", "titan", "count-tokens", "count-tokens-prefill", "count-tokens-not-base64",
          "count-tokens-converse", "mantle", "mantle-prefill"],
