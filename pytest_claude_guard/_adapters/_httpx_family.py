@@ -4,7 +4,9 @@ answered here; respx and pytest-httpx are shown it first (``stubs.py``).
 
 ``Client._send_single_request`` (private; the last step before the transport, after event hooks and auth)
 sees the request again: one whose body an event hook, an auth flow or ``_prepare_request`` changed after it was
-judged is judged again, and so is a request no hook saw (one an auth flow or a redirect made).  A streamed body
+judged is judged again, and so is a request no hook saw (one an auth flow or a redirect made).  The library's
+own transports (``HTTPTransport``, ``AsyncHTTPTransport``, ``MockTransport``) see it last, below any transport
+wrapper that may rewrite it.  A streamed body
 (a generator, an async generator, a file) is read, at most ``body_limit() + 1`` bytes, and the request's stream
 replaced with what was read (private: ``Request._content``, which ``Request.read()`` sets too), so the
 transport still sends the whole body.
@@ -162,7 +164,7 @@ async def _averdict(guard: Interceptor, request: Any, source: str) -> Optional[B
 
 def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: str) -> Uninstall:
     """Wrap ``send`` and ``_send_single_request`` of ``Client`` and ``AsyncClient`` of ``client_module``
-    (``httpx._client`` or ``httpx2._client``)."""
+    (``httpx._client`` or ``httpx2._client``) and the ``handle_request`` methods of the library's transports."""
 
     def sync_wrapper(original: Any) -> Any:
         def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -209,6 +211,28 @@ def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: st
     for cls, make in ((client_module.Client, sync_last), (client_module.AsyncClient, async_last)):
         if "_send_single_request" in vars(cls):  # a release without it: changes after send are not seen
             undo.append(patch_attr(cls, "_send_single_request", make))
+
+    def sync_leaf(original: Any) -> Any:
+        def handle_request(self: Any, request: Any) -> Any:
+            block = _verdict(guard, request, source)
+            return make_response(request, block) if block is not None else original(self, request)
+
+        return handle_request
+
+    def async_leaf(original: Any) -> Any:
+        async def handle_async_request(self: Any, request: Any) -> Any:
+            block = await _averdict(guard, request, source)
+            return make_response(request, block) if block is not None else await original(self, request)
+
+        return handle_async_request
+
+    # the library's own transports, below any transport a test or an app wraps around them
+    mock = sys.modules.get(client_module.__name__.rsplit(".", 1)[0] + "._transports.mock")
+    for owner in (getattr(client_module, "HTTPTransport", None), getattr(client_module, "AsyncHTTPTransport", None),
+                  getattr(mock, "MockTransport", None)):
+        for name, make in (("handle_request", sync_leaf), ("handle_async_request", async_leaf)):
+            if owner is not None and name in vars(owner):
+                undo.append(patch_attr(owner, name, make))
 
     def uninstall() -> None:
         for step in reversed(undo):

@@ -79,6 +79,19 @@ class InPlaceOnRetry(http.Client):
         return super().send(request, **kwargs)
 
 
+class RewritingTransport(http.BaseTransport):
+    '''A transport wrapper that sends another request (another body) on retries.'''
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def handle_request(self, request):
+        if retrying(request):
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+            request = http.Request(request.method, request.url, headers=headers, content=prefill(request.read()))
+        return self.inner.handle_request(request)
+
+
 class PreparedOnRetry(anthropic.Anthropic):
     '''The SDK's own hook for mutating a built request.'''
 
@@ -97,10 +110,12 @@ def make(kind, seen):
         hc = http.Client(transport=transport, event_hooks={"request": [mutate_in_place]})
     elif kind == "prepare_request":
         cls = PreparedOnRetry
+    elif kind == "transport_wrapper":
+        hc = http.Client(transport=RewritingTransport(transport))
     return cls(api_key="test-key", base_url="http://127.0.0.1:9", max_retries=2, http_client=hc)
 
 
-@pytest.mark.parametrize("kind", ["new_request", "in_place", "event_hook", "prepare_request"])
+@pytest.mark.parametrize("kind", ["new_request", "in_place", "event_hook", "prepare_request", "transport_wrapper"])
 def test_changed_retry_is_checked(kind, claude_guard):
     seen = Seen(fail_first=True)
     with claude_guard.expect("prefill_not_supported"), pytest.raises(anthropic.BadRequestError):
@@ -135,11 +150,12 @@ def test_identical_retry_is_checked_once(claude_guard):
 
 
 def test_sdk_retry_with_a_changed_body_is_checked(suite: Suite) -> None:
-    """A retry whose body a wrapper, an event hook or ``_prepare_request`` changed is checked (and blocked when
-    invalid); a retry that repeats the checked body is neither checked nor counted again."""
+    """A retry whose body an http client or transport wrapper, an event hook or ``_prepare_request`` changed is
+    checked (and blocked when invalid); a retry that repeats the checked body is neither checked nor counted
+    again."""
     suite.write(RETRIES)
     result = suite.run()
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 def test_sdk_middleware_changing_a_retry_is_checked(suite_v2: Suite) -> None:
@@ -166,8 +182,9 @@ def test_sdk_middleware_changing_a_retry_is_checked(suite_v2: Suite) -> None:
 
 
 def test_the_last_hook_before_the_transport_is_in_place(suite: Suite) -> None:
-    """httpx(2)'s private ``Client._send_single_request`` (after event hooks and auth, before the transport) is
-    where the guard sees a body changed after it was judged: fails loudly when a release moves it."""
+    """httpx(2)'s private ``Client._send_single_request`` (after event hooks and auth, before the transport) and
+    the library's transports are where the guard sees a body changed after it was judged: fails loudly when a
+    release moves them."""
     suite.write(
         """
         from conftest import http
@@ -176,6 +193,10 @@ def test_the_last_hook_before_the_transport_is_in_place(suite: Suite) -> None:
         def test_hooks():
             assert is_guarded(http.Client.__dict__["_send_single_request"])
             assert is_guarded(http.AsyncClient.__dict__["_send_single_request"])
+            assert is_guarded(http.HTTPTransport.__dict__["handle_request"])
+            assert is_guarded(http.AsyncHTTPTransport.__dict__["handle_async_request"])
+            assert is_guarded(http.MockTransport.__dict__["handle_request"])
+            assert is_guarded(http.MockTransport.__dict__["handle_async_request"])
         """
     )
     suite.run().assert_outcomes(passed=1)
