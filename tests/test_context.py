@@ -208,3 +208,14 @@ def test_endpoint_carries_the_host_so_gateways_are_told_apart() -> None:
     assert parse_endpoint("https://litellm.example.com/v1/messages").host == "litellm.example.com"
     assert parse_endpoint("https://api.anthropic.com/v1/messages/count_tokens").host == "api.anthropic.com"
     assert parse_endpoint("/v1/messages").host == ""
+
+
+@pytest.mark.parametrize("lib", ["httpx", "httpx2"])
+def test_normalize_headers_of_an_http_library(lib: str) -> None:
+    """The raw byte pairs of httpx / httpx2 headers: names lower-cased, repeats joined, done once (normalising the
+    result again returns it as it is)."""
+    http = pytest.importorskip(lib)
+    h = http.Headers([("Anthropic-Version", "2023-06-01"), ("anthropic-beta", "a"), ("Anthropic-Beta", "b")])
+    once = normalize_headers(h)
+    assert once == {"anthropic-version": "2023-06-01", "anthropic-beta": "a, b"}
+    assert normalize_headers(once) is once

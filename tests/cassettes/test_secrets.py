@@ -236,3 +236,16 @@ def test_a_cassette_too_large_to_lint_is_still_searched_for_secrets(
     assert result.findings[1].line == 6
     assert result.exit_code == 1 and result.secrets == 1
     assert canary[13:] not in "\n".join(render_lines(result))
+
+
+def test_redact_headers_of_normalised_headers_every_time(canary: str) -> None:
+    """Normalised headers (the capture's path) are redacted like any mapping, and a clean value remembered for
+    speed never lets a later value with a key through."""
+    from pytest_claude_guard._context import normalize_headers
+
+    clean = normalize_headers({"User-Agent": "Anthropic/Python 2.14.0", "X-Api-Key": canary})
+    for _ in range(2):
+        assert redact_headers(clean) == {"user-agent": "Anthropic/Python 2.14.0", "x-api-key": MASK}
+    dirty = normalize_headers({"user-agent": f"agent {canary}"})
+    for _ in range(2):
+        assert redact_headers(dirty) == {"user-agent": "agent sk-ant-[redacted]"}
