@@ -6,10 +6,11 @@ answered here; respx and pytest-httpx are shown it first (``stubs.py``).
 sees the request again: one whose body an event hook, an auth flow or ``_prepare_request`` changed after it was
 judged is judged again, and so is a request no hook saw (one an auth flow or a redirect made).  The library's
 own transports (``HTTPTransport``, ``AsyncHTTPTransport``, ``MockTransport``) see it last, below any transport
-wrapper that may rewrite it.  A streamed body
-(a generator, an async generator, a file) is read, at most ``body_limit() + 1`` bytes, and the request's stream
-replaced with what was read (private: ``Request._content``, which ``Request.read()`` sets too), so the
-transport still sends the whole body.
+wrapper that may rewrite it.
+
+A streamed body (a generator, an async generator, a file) is read, at most ``body_limit() + 1`` bytes, and the
+request's stream replaced with what was read (private: ``Request._content``, which ``Request.read()`` sets too),
+so the transport still sends the whole body.
 """
 
 from __future__ import annotations
@@ -17,28 +18,19 @@ from __future__ import annotations
 import datetime
 import sys
 from types import ModuleType
-from typing import Any, Iterator, AsyncIterator, List, Optional, Tuple
+from typing import Any, AsyncIterator, Iterator, List, Optional, Tuple
 
 from ._common import Block, Interceptor, Uninstall, body_limit, decoded, is_messages_url
 from ._patch import patch_attr
 from .stubs import afeed, feed
 
-__all__ = ["install_send_hooks", "make_response", "request_parts", "read_body", "aread_body", "replayable"]
+__all__ = ["install_send_hooks", "make_response", "read_body", "aread_body", "replayable"]
 
 Judged = Tuple[Any, bytes]  # (the stream object judged, its bytes): the token ``Interceptor.remember`` keeps
 
 
 def _lib(request: Any) -> ModuleType:
     return sys.modules[type(request).__module__.split(".", 1)[0]]
-
-
-def request_parts(request: Any) -> Optional[bytes]:
-    """The body bytes of an httpx(2) request, or None when it is a stream that cannot be read twice."""
-    try:
-        content = request.content
-    except Exception:  # noqa: BLE001 - RequestNotRead for streaming bodies
-        return None
-    return bytes(content) if isinstance(content, (bytes, bytearray)) else None
 
 
 def replayable(request: Any) -> Optional[bytes]:

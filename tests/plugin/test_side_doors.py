@@ -320,6 +320,24 @@ def test_requests_streamed(kind, good, tmp_path, claude_guard):
     assert (status, adapter.bodies) == ((200, [GOOD]) if good else (400, []))
 
 
+@pytest.mark.claude_guard(mode="warn")
+def test_over_the_limit_in_warn_mode_is_sent_whole(monkeypatch, tmp_path, claude_guard):
+    import pytest_claude_guard._engine as engine
+
+    monkeypatch.setattr(engine, "MAX_BODY_BYTES", 1 << 20)
+    data = b" " * (3 << 20)
+    seen = Seen()
+    with http.Client(transport=http.MockTransport(seen)) as c:
+        pieces = (data[i:i + 65536] for i in range(0, len(data), 65536))
+        assert c.post(URL, content=pieces, headers=HEADERS).status_code == 200
+    assert seen.bodies == [data]
+    adapter, session = Adapter(), requests.Session()
+    session.mount("http://", adapter)
+    assert session.post(URL, data=body("file", data, tmp_path), headers=HEADERS).status_code == 200
+    assert adapter.bodies == [data]
+    assert [[v.code for v in r.violations] for r in claude_guard.requests] == [["request_too_large"]] * 2
+
+
 def test_endless_generator_is_a_finding_not_a_hang(monkeypatch, claude_guard):
     import pytest_claude_guard._engine as engine
 
@@ -339,9 +357,10 @@ def test_endless_generator_is_a_finding_not_a_hang(monkeypatch, claude_guard):
 
 def test_streamed_and_file_bodies_are_checked(suite: Suite) -> None:
     """Raw httpx(2) and requests calls with a generator, async generator or file body are checked; a valid
-    body still reaches the transport whole, an endless one is a request_too_large finding."""
+    body still reaches the transport whole, an endless one is a request_too_large finding (and one over the
+    limit is still sent whole where the mode lets it through)."""
     suite.write(STREAMS)
-    suite.run().assert_outcomes(passed=11)
+    suite.run().assert_outcomes(passed=12)
 
 
 # --- gzip request bodies ----------------------------------------------------------------------------------
