@@ -82,7 +82,7 @@ def test_corpus_answers_the_same_gated() -> None:
             endpoint = record.get("endpoint") or "/v1/messages"
             host = record.get("host")
             url = f"https://{host}{endpoint}" if host else endpoint
-            gated, full = _both(lambda: validate_request(body, headers=H, endpoint=url))
+            gated, full = _both(lambda b=body, u=url: validate_request(b, headers=H, endpoint=u))
             if _key(gated) != _key(full):
                 differ.append(record.get("id"))
     assert count > 1000
