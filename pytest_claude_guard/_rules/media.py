@@ -92,7 +92,7 @@ class Document:
         if not isinstance(data, str):
             return None
         if self._probe is None:
-            self._probe = probe_pdf(data, self.budget if self.budget is not None else request_budget())
+            self._probe = probe_pdf(data, self.budget if self.budget is not None else Budget())
         return self._probe
 
 
@@ -103,7 +103,7 @@ class MediaScan:
     images: List[Image] = field(default_factory=list)
     documents: List[Document] = field(default_factory=list)
     texts: List[str] = field(default_factory=list)
-    budget: Budget = field(default_factory=request_budget)  # one per request: batch items share it too
+    budget: Budget = field(default_factory=Budget)  # one per request (`scan`): batch items share their request's
 
     @property
     def text_chars(self) -> int:
@@ -131,7 +131,9 @@ def scan(ctx: Context) -> MediaScan:
     cached = ctx.memo.get("media_scan")
     if isinstance(cached, MediaScan):
         return cached
-    out = MediaScan()
+    # a batch's items share the budget the engine started for the whole request; any other request has its own,
+    # started now (a budget left from an earlier request, its clock run down, would stop this one at once)
+    out = MediaScan(budget=request_budget() if ctx.in_batch else Budget())
     system = ctx.body.get("system")
     if isinstance(system, str):
         out.texts.append(system)
