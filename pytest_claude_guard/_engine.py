@@ -48,7 +48,7 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
     parsed value when a strict JSON parser may refuse or read it differently (NaN, a repeated key: see
     `_strict_json`).  Never raises.
     """
-    _media.begin_request()  # one media budget per request, shared by every PDF and image in it
+    _media.begin_request()  # the media budget a batch's items share (a single request's scan starts its own)
     raw_len: Optional[int] = None
     if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
