@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -98,26 +99,48 @@ def inspect_value(value: Any) -> Strictness:
     return notes
 
 
-def loads(text: str) -> Tuple[Any, Strictness]:
-    """``json.loads`` that also reports what a strict parser refuses (lone surrogates, NaN) or may read
-    differently (repeated keys).  Raises what ``json.loads`` raises."""
-    notes = Strictness()
+class _Hooks(threading.local):
+    """The notes of the parse running on this thread (a parse never awaits, so tasks cannot interleave)."""
 
-    def constant(name: str) -> float:
+    notes: Optional[Strictness] = None
+
+
+_HOOKS = _Hooks()
+
+
+def _constant(name: str) -> float:
+    notes = _HOOKS.notes
+    if notes is not None:
         notes.nonfinite.add(name)
-        return float(name)
+    return float(name)
 
-    def pairs_hook(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-        obj = dict(pairs)
-        if len(obj) != len(pairs) and len(notes.duplicates) < _MAX_NOTED:
+
+def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        notes = _HOOKS.notes
+        if notes is not None and len(notes.duplicates) < _MAX_NOTED:
             seen = set()
             for key, _ in pairs:
                 if key in seen:
                     notes.duplicates.append(key)
                 seen.add(key)
-        return obj
+    return obj
 
-    value = json.loads(text, parse_constant=constant, object_pairs_hook=pairs_hook)
+
+# one decoder for every parse (building one per call costs as much as parsing a small body)
+_DECODER = json.JSONDecoder(parse_constant=_constant, object_pairs_hook=_pairs)
+
+
+def loads(text: str) -> Tuple[Any, Strictness]:
+    """``json.loads`` that also reports what a strict parser refuses (lone surrogates, NaN) or may read
+    differently (repeated keys).  Raises what ``json.loads`` raises."""
+    notes = Strictness()
+    outer, _HOOKS.notes = _HOOKS.notes, notes
+    try:
+        value = _DECODER.decode(text)
+    finally:
+        _HOOKS.notes = outer
     # surrogates come as escapes, or as raw characters in a str body; only the parsed strings tell a pair
     # from a lone half, so they are walked only when the text may hold one (plain scans, no lookaround)
     if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or (not text.isascii() and _ANY_SURROGATE.search(text)):
