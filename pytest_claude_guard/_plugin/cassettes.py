@@ -1,6 +1,7 @@
 """``pytest --claude-guard-cassettes PATH``: lint cassettes when the session ends (after any recording).
 
-The findings go in a terminal summary section; error-severity findings or secrets fail the run (exit 1).
+The findings go in a terminal summary section; error-severity findings or secrets fail the run (exit 1).  A cassette
+that could not be read is not checked: the verdict says so (never "ok"), without failing the run.
 Loaded by the main plugin through ``pytest_plugins``; on xdist only the controller lints.
 """
 
@@ -62,10 +63,16 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     from .._cassettes_cmd import render_line_for
 
     tr = terminalreporter
-    tr.write_sep("=", "claude-guard cassettes", red=bool(result.exit_code), green=not result.exit_code)
+    tr.write_sep("=", "claude-guard cassettes", red=bool(result.exit_code), yellow=bool(result.status and not result.exit_code),
+                 green=not result.status)
     for arg in result.missing:
         tr.write_line(f"{arg}: no cassette found (nothing recorded yet?)")
     for finding in result.findings:
         tr.write_line(render_line_for(finding))
-    verdict = "FAILED: error findings or secrets in cassettes" if result.exit_code else "ok"
+    if result.exit_code:
+        verdict = "FAILED: error findings or secrets in cassettes"
+    elif result.status:
+        verdict = f"NOT ALL CHECKED: {result.unread} cassette(s) or recorded request(s) could not be read (see above)"
+    else:
+        verdict = "ok"
     tr.write_line(f"{result.summary()} -- {verdict}")
