@@ -117,6 +117,12 @@ def write_report(path: Path, records: Sequence[Record], checked: int, today: str
     path.write_text(redact_text(text) + "\n", encoding="utf-8")
 
 
+def shippable(record: Record) -> Dict[str, Any]:
+    """A record as plain JSON values an xdist channel carries: lone surrogates (a test id, a file path in a call
+    site) escaped, so execnet never fails to send it."""
+    return {key: _printable(value) if isinstance(value, str) else value for key, value in record.items()}
+
+
 def merge_payload(records: List[Dict[str, Any]], payload: Any) -> int:
     """Append what a worker shipped (plain JSON values); returns how many requests it checked."""
     if not isinstance(payload, Mapping):

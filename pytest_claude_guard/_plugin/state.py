@@ -27,6 +27,7 @@ from .._models import Registry
 from .._render import to_api_error
 from .._violation import Violation
 from .options import Settings
+from .report import shippable
 from .origin import Origins, call_site
 from .redact import clean_url, redact_body, redact_headers, redact_text
 
@@ -185,7 +186,7 @@ class Guard:
     def unshipped(self) -> Dict[str, Any]:
         with self._lock:
             records, checked = self._shipped
-            payload = {"records": [dict(r) for r in self.records[records:]], "checked": self.checked - checked}
+            payload = {"records": [shippable(r) for r in self.records[records:]], "checked": self.checked - checked}
             self._shipped = (len(self.records), self.checked)
         return payload
 

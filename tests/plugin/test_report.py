@@ -104,3 +104,19 @@ def test_canary_key_never_appears(suite: Suite, monkeypatch: pytest.MonkeyPatch)
         assert CANARY not in text
         assert "sk-ant-api03-CANARY" not in text
     result.stdout.fnmatch_lines(["*sk-ant-[[]redacted[]]*"])
+
+
+def test_records_shipped_from_a_worker_carry_no_lone_surrogate() -> None:
+    """A lone surrogate in a record (a file name in a call site, a test id) is escaped before it travels over an
+    xdist channel, which encodes strings as UTF-8 and would fail on it."""
+    from pytest_claude_guard._plugin.options import Settings
+    from pytest_claude_guard._plugin.state import Guard
+
+    guard = Guard(Settings(), None)
+    guard.records.append({"test_id": "t.py::test_\udc80", "call_site": "app\udcff.py:3 in f", "fails": True})
+    shipped = guard.unshipped()["records"]
+    assert shipped == [{"test_id": "t.py::test_\\udc80", "call_site": "app\\udcff.py:3 in f", "fails": True}]
+    for record in shipped:
+        for value in record.values():
+            if isinstance(value, str):
+                value.encode("utf-8")
