@@ -1,5 +1,6 @@
 """Raw ``requests`` calls: ``Session.send`` sees every prepared request, above any adapter or mock
-(responses, requests-mock, vcrpy's urllib3 stubs)."""
+(responses, requests-mock, vcrpy's urllib3 stubs); ``HTTPAdapter.send`` sees it again, below adapters mounted
+around it."""
 
 from __future__ import annotations
 
@@ -90,17 +91,51 @@ def make_response(prepared: Any, block: Block) -> Any:
     return response
 
 
+def _verdict(guard: Interceptor, request: Any) -> Optional[Block]:
+    """Judge a prepared request unless it was judged with the body it has now (the same body object)."""
+    if not guard.active or request.method != "POST":
+        return None
+    seen, block, judged = guard.recall(request)
+    if seen and judged is not None and request.body is judged[0]:
+        return block
+    if not is_messages_url(str(request.url)):
+        return None
+    body = _body(request)  # a raw call: a retry header does not mean it was checked before
+    if body is None:
+        return None
+    if seen and judged is not None and body == judged[1]:
+        guard.remember(request, block, (request.body, body))
+        return block
+    block = guard.inspect(str(request.url), request.headers, decoded(request.headers, body), source="requests")
+    guard.remember(request, block, (request.body, body))
+    return block
+
+
 def install(module: ModuleType, guard: Interceptor) -> Uninstall:
-    def wrapper(original: Any) -> Any:
+    """``Session.send``, then ``HTTPAdapter.send`` (below any adapter a test or an app mounts around it, which
+    may rewrite the body: judged again then)."""
+
+    def session_send(original: Any) -> Any:
         def send(self: Any, request: Any, **kwargs: Any) -> Any:
-            if guard.active and request.method == "POST" and is_messages_url(str(request.url)):
-                body = _body(request)  # a raw call: a retry header does not mean it was checked before
-                if body is not None:
-                    block = guard.inspect(str(request.url), request.headers, decoded(request.headers, body), source="requests")
-                    if block is not None:
-                        return make_response(request, block)
-            return original(self, request, **kwargs)
+            block = _verdict(guard, request)
+            return make_response(request, block) if block is not None else original(self, request, **kwargs)
 
         return send
 
-    return patch_attr(module.Session, "send", wrapper)
+    def adapter_send(original: Any) -> Any:
+        def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            block = _verdict(guard, request)
+            return make_response(request, block) if block is not None else original(self, request, *args, **kwargs)
+
+        return send
+
+    undo = [patch_attr(module.Session, "send", session_send)]
+    adapters = sys.modules.get("requests.adapters")
+    if adapters is not None and "send" in vars(getattr(adapters, "HTTPAdapter", object)):
+        undo.append(patch_attr(adapters.HTTPAdapter, "send", adapter_send))
+
+    def uninstall() -> None:
+        for step in reversed(undo):
+            step()
+
+    return uninstall

@@ -207,7 +207,8 @@ def test_the_last_hook_before_the_transport_is_in_place(suite: Suite) -> None:
 
 def test_raw_call_with_a_retry_header_is_checked(suite: Suite) -> None:
     """Only what really was checked is skipped: a raw httpx(2) or requests call with
-    ``x-stainless-retry-count: 1`` had no earlier attempt checked; a request an auth flow made is checked too."""
+    ``x-stainless-retry-count: 1`` had no earlier attempt checked; a request an auth flow made, or a body an
+    adapter mounted around requests' own rewrote, is checked too."""
     suite.write(
         HELPERS
         + dedent("""
@@ -224,6 +225,18 @@ def test_raw_call_with_a_retry_header_is_checked(suite: Suite) -> None:
             with claude_guard.expect("prefill_not_supported"):
                 assert requests.post(URL, data=BAD, headers=RETRY).status_code == 400
 
+        class Rewriting(requests.adapters.HTTPAdapter):  # an adapter that sends another body
+            def send(self, request, *args, **kwargs):
+                request.prepare_body(BAD, None)
+                return super().send(request, *args, **kwargs)
+
+        def test_requests_adapter_rewriting_the_body(claude_guard):
+            session = requests.Session()
+            session.mount("http://", Rewriting())
+            with claude_guard.expect("prefill_not_supported"):
+                assert session.post(URL, data=GOOD, headers=HEADERS).status_code == 400
+            assert len(claude_guard.requests) == 2
+
         class Swap(http.Auth):  # an auth flow that sends another request than the one the client was given
             def auth_flow(self, request):
                 yield http.Request(request.method, request.url, headers=HEADERS, content=BAD)
@@ -236,7 +249,7 @@ def test_raw_call_with_a_retry_header_is_checked(suite: Suite) -> None:
             assert seen.bodies == [] and len(claude_guard.requests) == 2
         """)
     )
-    suite.run().assert_outcomes(passed=3)
+    suite.run().assert_outcomes(passed=4)
 
 
 # --- B7: generator, async generator and file bodies ---------------------------------------------------------
