@@ -87,6 +87,22 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
     return body, None, raw_len
 
 
+# bodies in these encodings are judged decoded (the adapters decode them); any other encoding (br, zstd) is read here
+# as sent, so bytes that do not parse are not known to be bad JSON
+_DECODED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
+
+
+def _undecoded(problem: Violation, headers: Optional[Mapping[str, str]]) -> Violation:
+    """An unparsable body sent in an encoding not decoded here (br, zstd) may be valid JSON once the API decodes
+    it: a warning that it was not checked, not an error."""
+    encoding = (headers or {}).get("content-encoding", "").strip().lower()
+    if problem.code != "invalid_json" or encoding in _DECODED_ENCODINGS:
+        return problem
+    reason = (f"the body is sent with Content-Encoding {encoding[:40]!r}, which claude-guard does not decode: its "
+              "content was not checked")
+    return make_violation("invalid_json", "", severity="warning", reason=reason)
+
+
 def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
     for rule in rules:
         try:
@@ -189,7 +205,7 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
     if problem is not None and parsed is not None:  # a warning beside a parsed body (_parse_body)
         ctx.found.append(problem)
     elif problem is not None:
-        ctx.found.append(problem)
+        ctx.found.append(_undecoded(problem, hdrs))
         _run(ENVELOPE_RULES, ctx)  # headers are still judged
         return _finish(ctx.found, ctx)
     _run(ENVELOPE_RULES, ctx)

@@ -178,3 +178,17 @@ def test_every_violation_field_is_filled() -> None:
         assert v.confidence in ("confirmed", "likely", "uncertain")
         assert v.status in (400, 401, 404, 413) and v.error_type
         assert v.message and v.fix and v.docs.endswith("#" + v.code)
+
+
+@pytest.mark.parametrize(
+    "encoding,severity",
+    [("br", "warning"), ("zstd", "warning"), ("gzip", "error"), ("deflate", "error"), (None, "error")],
+)
+def test_undecodable_encodings_are_not_called_bad_json(encoding: str | None, severity: str) -> None:
+    """Bytes that do not parse: bad JSON when sent plain or as gzip/deflate (decoded before the engine sees them);
+    only "not checked" (a warning) in an encoding claude-guard does not decode, which the API may read fine."""
+    headers = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
+    if encoding:
+        headers["content-encoding"] = encoding
+    found = [v for v in validate_request(b"\x8b\x02\x80 not json", headers=headers) if v.code == "invalid_json"]
+    assert [v.severity for v in found] == [severity]
