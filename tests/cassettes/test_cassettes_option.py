@@ -57,7 +57,8 @@ def test_clean_cassettes_pass(suite: pytest.Pytester) -> None:
             "cassettes/missing: no cassette found (nothing recorded yet?)",
             "cassettes/foreign.yaml: cassette_foreign [[]note]: *",
             "cassettes/broken.yaml:5: cassette_unreadable [[]warning]: invalid YAML *",
-            "3 cassette(s), 3 interaction(s), 2 Messages request(s): 0 error(s), 1 warning(s), 1 note(s), 0 secret(s) -- NOT ALL CHECKED: 1 cassette(s) or recorded request(s) could not be read (see above)",
+            "3 cassette(s), 3 interaction(s), 2 Messages request(s): 0 error(s), 1 warning(s), 1 note(s), 0 secret(s)"
+            " -- NOT ALL CHECKED: 1 cassette(s) or recorded request(s) could not be read (see above)",
         ]
     )
 
