@@ -18,7 +18,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 from ._cassettes import Cassette, CassetteError, Interaction, expand_paths, load_cassette
 from ._causes import causes
-from ._check_cmd import printable
+from ._render import printable
 from ._context import parse_endpoint
 from ._engine import validate_request
 from ._recorded_errors import expected_codes

@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextI
 
 from ._engine import validate_request
 from ._models import Registry, load_registry
+from ._render import printable
 from ._render import render_json, render_line, render_text, summary_line
 from ._secrets import is_credential_header, redact_body, redact_text
 from ._violation import Violation
@@ -181,15 +182,6 @@ def _load_registry(path: Optional[str]) -> Optional[Registry]:
         raise InputError(
             f"--models {path}: not a model registry file ({type(exc).__name__}: {exc})"
         ) from None
-
-
-def printable(text: str) -> str:
-    """``text`` with lone surrogates (a request may hold them) as ``\\udXXX`` escapes: encodable everywhere."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _say(text: str, file: TextIO) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from ._violation import Violation
 
-__all__ = ["render_text", "render_line", "render_json", "to_api_error", "summary_line"]
+__all__ = ["render_text", "render_line", "render_json", "to_api_error", "summary_line", "printable"]
 
 
 def render_line(v: Violation, source: Optional[str] = None) -> str:
@@ -80,3 +80,12 @@ def to_api_error(violations: Sequence[Violation]) -> Dict[str, Any]:
 
 def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (a request may hold them) as ``\\udXXX`` escapes: encodable everywhere."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

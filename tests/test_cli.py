@@ -286,7 +286,7 @@ def test_engine_error_is_never_clean(
 
 def test_surrogate_in_output_is_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A lone surrogate reaching the output is printed as an escape, not a UnicodeEncodeError."""
-    from pytest_claude_guard._check_cmd import printable
+    from pytest_claude_guard._render import printable
 
     assert printable("model \ud800") == "model \\ud800"
     assert printable("caf\u00e9") == "caf\u00e9"

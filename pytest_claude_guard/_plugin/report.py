@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence
 
+from .._render import printable
 from .redact import redact_text
 
 __all__ = ["summary_lines", "report_document", "write_report", "merge_payload", "run_fails", "PAYLOAD_KEY"]
@@ -94,16 +95,7 @@ def summary_lines(records: Sequence[Record], checked: int, today: str = "") -> L
         lines.append(f"{checked} request(s) checked, no violations")
     if today and any(r["code"] in _LIFECYCLE for r in records):
         lines.append(f"model lifecycles judged as of {today}")
-    return [_printable(line) for line in lines + _drift(records) + _outside(records)]
-
-
-def _printable(text: str) -> str:
-    """A line any terminal encoding takes: lone surrogates (a test id, a path) as ``\\udXXX`` escapes."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return [printable(line) for line in lines + _drift(records) + _outside(records)]
 
 
 def report_document(records: Sequence[Record], checked: int, today: str = "") -> Dict[str, Any]:
@@ -120,7 +112,7 @@ def write_report(path: Path, records: Sequence[Record], checked: int, today: str
 def shippable(record: Record) -> Dict[str, Any]:
     """A record as plain JSON values an xdist channel carries: lone surrogates (a test id, a file path in a call
     site) escaped, so execnet never fails to send it."""
-    return {key: _printable(value) if isinstance(value, str) else value for key, value in record.items()}
+    return {key: printable(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
 def merge_payload(records: List[Dict[str, Any]], payload: Any) -> int:
