@@ -367,8 +367,16 @@ def redact_body(body: Any) -> Any:
     return body
 
 
+_CLEAN_URLS: Dict[str, None] = {}  # URLs that cleaning leaves as they are (no query, userinfo or secret in them)
+
+
 def clean_url(url: str) -> str:
     """The URL without query string, fragment or userinfo (which may carry keys or passwords)."""
+    if url in _CLEAN_URLS:
+        return url
     base = url.split("?", 1)[0].split("#", 1)[0]
-    return redact_text(_USERINFO.sub(lambda m: m.group(1), base))
+    out = redact_text(_USERINFO.sub(lambda m: m.group(1), base))
+    if out == url and len(_CLEAN_URLS) < _CLEAN_VALUES_MAX:
+        _CLEAN_URLS[url] = None
+    return out
 

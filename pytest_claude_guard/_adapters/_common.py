@@ -121,6 +121,8 @@ def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
 def decoded(headers: Any, body: bytes) -> bytes:
     """The body the API reads: a gzip or deflate body decoded (bounded by :func:`body_limit`); any other body,
     or one that does not decode, as sent (the engine then judges the bytes and the encoding)."""
+    if body[:1] in (b"{", b"[", b" ", b"\n", b"\r", b"\t"):
+        return body  # JSON text as it is (gzip, zlib and raw deflate never start so): no header lookup
     encoding = _header(headers, "content-encoding")
     if not encoding:
         return body

@@ -53,7 +53,8 @@ def install(module: ModuleType, guard: Interceptor) -> Uninstall:
             if not guard.active or request.method != "POST":
                 return request
             # a JSON body is at hand; any other stream (a Files API upload) is read only for a Messages URL
-            body = replayable(request) if not is_messages_url(str(request.url)) else read_body(request)
+            url = str(request.url)
+            body = replayable(request) if not is_messages_url(url) else read_body(request)
             if body is None:
                 return request
             call = _call_key(options)
@@ -62,7 +63,7 @@ def install(module: ModuleType, guard: Interceptor) -> Uninstall:
                 if repeated:  # a retry of the body already checked: not checked (nor counted) again
                     guard.remember(request, block, (request.stream, body))
                     return request
-            block = guard.inspect(str(request.url), request.headers, decoded(request.headers, body), source=SOURCE_SDK)
+            block = guard.inspect(url, request.headers, decoded(request.headers, body), source=SOURCE_SDK)
             guard.remember(request, block, (request.stream, body), call)
             if block is not None and not is_guarded(getattr(type(self._client), "send", None)):
                 # the client sends through something our transport hook does not see: answer here instead
