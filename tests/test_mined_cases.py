@@ -124,10 +124,11 @@ def test_mined_sets_are_large_enough() -> None:
 
 
 def test_mined_sources_are_unique_to_the_corpus() -> None:
-    """No mined rejection re-uses a thread already in ../shared/corpus/issue_cases.jsonl (when present)."""
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "issue_cases.jsonl"
-    if not corpus.exists():
-        return  # the corpus is a sibling checkout; outside it the check has nothing to compare with
+    """No mined rejection re-uses a thread already in ../shared/corpus/issue_cases.jsonl (skips, naming it, when
+    the workspace's corpus is not beside the checkout)."""
+    from shared_support import shared_path
+
+    corpus = shared_path("corpus", "issue_cases.jsonl")
     known = {json.loads(line).get("url") for line in corpus.read_text("utf-8").splitlines() if line.strip()}
     reused = sorted(p.name for p in REJECTED if _load(p)["source"] in known)
     assert not reused, reused
