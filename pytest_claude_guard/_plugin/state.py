@@ -157,14 +157,6 @@ class Guard:
     def capture(self) -> Capture:
         return self.origins.current() or self.session
 
-    @contextlib.contextmanager
-    def running(self, capture: Capture) -> Iterator[Capture]:
-        token = self.enter(capture)
-        try:
-            yield capture
-        finally:
-            self.leave(capture, token)
-
     def enter(self, capture: Capture) -> Any:
         """Requests made from here on (and from threads and tasks started here) belong to ``capture``."""
         return self.origins.var.set(capture)
