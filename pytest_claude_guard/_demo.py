@@ -3,6 +3,9 @@
 Part 1 (``data/demo/requests.json``): claims from the seed articles (true and false) and real-world causes,
 each with the cause codes the API would reject it for.  Part 2 (``data/demo/example_suite/``): an ordinary
 pytest suite calling the anthropic SDK through a local MockTransport, run in a subprocess with the plugin.
+By default it prints a short summary (one line per example and per test, then the tally); ``--verbose`` prints
+everything (each claim and its truth, every violation with the API's answer and the fix, each designed failure's
+diagnosis and the plugin's own summary section).  A disagreement is always shown in full.
 Exit 0 when the engine and the plugin behave as designed, 1 when they disagree with an expectation.
 """
 
@@ -35,6 +38,7 @@ __all__ = [
     "load_examples",
     "diagnose",
     "render_diagnosis",
+    "render_summary_line",
     "SuiteRun",
     "run_suite",
     "judge_suite",
@@ -43,6 +47,7 @@ __all__ = [
 
 PLUGIN_MODULE = "pytest_claude_guard.plugin"
 SUITE_TIMEOUT_SECONDS = 300
+VERBOSE_HINT = "claude-guard demo --verbose shows each claim's truth, the API's answer and the fix"
 Validator = Callable[..., List[Violation]]
 
 
@@ -216,6 +221,24 @@ def render_diagnosis(d: Diagnosis, style: Style) -> str:
     return "\n".join(lines)
 
 
+def render_summary_line(d: Diagnosis, style: Style) -> str:
+    """One line per example (the default): agreement, title, the claim's verdict, what the engine decided.
+    A disagreement is never one line: it gets the whole diagnosis (``render_diagnosis``)."""
+    if not d.ok:
+        return render_diagnosis(d, style)
+    ex = d.example
+    errors = [v.code for v in d.violations if v.severity == "error"]
+    warned = [v.code for v in d.violations if v.severity != "error"]
+    if errors:
+        outcome = style.red("rejected") + ": " + ", ".join(dict.fromkeys(errors))
+    else:
+        outcome = style.green("accepted") + (
+            ", warning: " + ", ".join(dict.fromkeys(warned)) if warned else ""
+        )
+    verdict = "" if ex.truth is None else f"  {style.bold(ex.verdict.upper())}"
+    return f"  {style.green('ok')}  {ex.title}{verdict} -> {outcome}"
+
+
 def _heading(text: str, style: Style) -> str:
     return style.bold(f"== {text} ==")
 
@@ -228,6 +251,7 @@ def run_examples(
     validate: Validator = validate_request,
     registry: Optional[Registry] = None,
     examples_path: Optional[Path] = None,
+    verbose: bool = False,
 ) -> List[Diagnosis]:
     groups, examples = load_examples(examples_path)
     if select:
@@ -245,7 +269,10 @@ def run_examples(
             print("\n" + _heading(groups.get(current, current), style), file=out)
         diagnosis = diagnose(example, validate=validate, registry=registry)
         results.append(diagnosis)
-        print("\n" + render_diagnosis(diagnosis, style), file=out)
+        if verbose:
+            print("\n" + render_diagnosis(diagnosis, style), file=out)
+        else:
+            print(render_summary_line(diagnosis, style), file=out)
     return results
 
 
@@ -349,8 +376,10 @@ def judge_suite(
     outcomes: Mapping[str, CaseResult],
     report: Mapping[str, Sequence[str]],
     style: Style,
+    verbose: bool = True,
 ) -> SuiteRun:
-    """Compare each test's outcome (and the codes its failure names) with ``expected.json``."""
+    """Compare each test's outcome (and the codes its failure names) with ``expected.json``.  A mismatch
+    always shows the failure's first lines; a failure as designed shows them only when ``verbose``."""
     lines: List[str] = []
     problems = 0
     for name, want in expected.items():
@@ -373,7 +402,8 @@ def judge_suite(
             lines.append(
                 f"  {style.red('FAILED')} {name}: {', '.join(codes)}  {style.dim('(caught, as designed)')}"
             )
-            lines.extend("      " + line for line in _diagnosis_lines(got, codes))
+            if verbose:
+                lines.extend("      " + line for line in _diagnosis_lines(got, codes))
         elif codes:
             on_purpose = style.dim("(" + ", ".join(codes) + " expected on purpose)")
             lines.append(f"  {style.green('passed')} {name}  {on_purpose}")
@@ -418,8 +448,11 @@ def _subprocess_env() -> Dict[str, str]:
     return env
 
 
-def run_suite(style: Style, *, python: str = sys.executable, plugin_module: str = PLUGIN_MODULE) -> SuiteRun:
-    """Run the example suite in a temporary copy, with the plugin on, and judge the result."""
+def run_suite(
+    style: Style, *, python: str = sys.executable, plugin_module: str = PLUGIN_MODULE, verbose: bool = True
+) -> SuiteRun:
+    """Run the example suite in a temporary copy, with the plugin on, and judge the result (``verbose``: with
+    each designed failure's diagnosis and the plugin's own summary section)."""
     try:
         available = importlib.util.find_spec(plugin_module) is not None
     except (ImportError, ValueError):
@@ -456,8 +489,8 @@ def run_suite(style: Style, *, python: str = sys.executable, plugin_module: str 
                 [shown, f"  pytest stopped with exit status {proc.returncode} before running the suite:"]
                 + ["    " + line for line in tail],
             )
-        result = judge_suite(expected, parse_junit(junit), _report_codes(report), style)
-    section = summary_section(proc.stdout)
+        result = judge_suite(expected, parse_junit(junit), _report_codes(report), style, verbose)
+    section = summary_section(proc.stdout) if verbose or result.status != "ok" else []
     if section:
         result.lines.append("  the plugin's summary section:")
         result.lines.extend("    " + _clip(line) for line in section)
@@ -480,6 +513,12 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
     p.add_argument(
         "-k", dest="select", metavar="TEXT", help="only the examples whose id or title contains TEXT"
     )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="each example in full (the claim, the truth, the API's answer, the fix) and each failure's diagnosis",
+    )
     p.set_defaults(func=run)
 
 
@@ -488,17 +527,22 @@ def run(
 ) -> int:
     out = stdout if stdout is not None else sys.stdout
     style = Style.for_stream(out)
-    results = run_examples(out, style, select=getattr(args, "select", None), validate=validate)
+    verbose = bool(getattr(args, "verbose", False))
+    results = run_examples(
+        out, style, select=getattr(args, "select", None), validate=validate, verbose=verbose
+    )
     suite: Optional[SuiteRun] = None
     if not getattr(args, "no_suite", False):
         print("\n" + _heading("An example test suite, run through the pytest plugin", style), file=out)
         out.flush()
-        suite = run_suite(style)
+        suite = run_suite(style, verbose=verbose)
         print("\n".join(suite.lines), file=out)
     print("\n" + _heading("Tally", style), file=out)
     print(examples_tally(results, style), file=out)
     if suite is not None:
         verdict = {"ok": "the plugin behaved as designed", "unavailable": "the plugin part was skipped"}
         print(verdict.get(suite.status, style.red("the plugin did not behave as designed")), file=out)
+    if not verbose:
+        print(style.dim(VERBOSE_HINT), file=out)
     examples_ok = all(d.ok for d in results)
     return 0 if examples_ok and (suite is None or suite.ok) else 1

@@ -21,9 +21,12 @@ from pytest_claude_guard._demo import (
     load_examples,
     parse_junit,
     render_diagnosis,
+    render_summary_line,
     run,
     run_suite,
     summary_section,
+    VERBOSE_HINT,
+    add_parser,
 )
 from pytest_claude_guard._violation import Violation
 
@@ -205,45 +208,111 @@ def test_colour_only_on_a_terminal(
 
 
 def demo_args(**overrides: Any) -> argparse.Namespace:
-    return argparse.Namespace(**{"no_suite": True, "select": None, **overrides})
+    return argparse.Namespace(**{"no_suite": True, "select": None, "verbose": False, **overrides})
 
 
-def test_run_exits_zero_when_every_example_matches() -> None:
+def _key(body: Any, headers: Any, endpoint: str) -> str:
+    return json.dumps([body, headers, endpoint], sort_keys=True)
+
+
+def agreeing(body: Any, *, headers: Any, endpoint: str, **_: Any) -> List[Violation]:
+    """A validator that reports exactly what each bundled example expects."""
+    ex = {_key(e.body, e.headers, e.endpoint): e for e in EXAMPLES}[_key(body, headers, endpoint)]
+    return [make_violation(c, "") for c in ex.expected] + [
+        make_violation(c, "", severity="warning") for c in ex.expected_warnings
+    ]
+
+
+def test_examples_are_distinct_requests() -> None:
+    """No two examples send the same request (the agreeing validator above looks them up by request)."""
+    assert len({_key(ex.body, ex.headers, ex.endpoint) for ex in EXAMPLES}) == len(EXAMPLES)
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["summary", "verbose"])
+def test_run_exits_zero_when_every_example_matches(verbose: bool) -> None:
     """With a validator that agrees everywhere, the tally is all green and the exit status 0."""
-
-    def key(body: Any, headers: Any, endpoint: str) -> str:
-        return json.dumps([body, headers, endpoint], sort_keys=True)
-
-    by_request = {key(ex.body, ex.headers, ex.endpoint): ex for ex in EXAMPLES}
-    assert len(by_request) == len(EXAMPLES)
-
-    def agreeing(body: Any, *, headers: Any, endpoint: str, **_: Any) -> List[Violation]:
-        ex = by_request[key(body, headers, endpoint)]
-        return [make_violation(c, "") for c in ex.expected] + [
-            make_violation(c, "", severity="warning") for c in ex.expected_warnings
-        ]
-
     out = io.StringIO()
-    assert run(demo_args(), stdout=out, validate=agreeing) == 0
+    assert run(demo_args(verbose=verbose), stdout=out, validate=agreeing) == 0
     text = out.getvalue()
     accepted = sum(1 for ex in EXAMPLES if not ex.expected)
-    assert text.splitlines()[-1] == (
+    tally = (
         f"{len(EXAMPLES)} examples: {len(EXAMPLES)} diagnosed as expected "
         f"({accepted} accepted, {len(EXAMPLES) - accepted} rejected by the API)"
     )
+    assert text.splitlines()[-2:] == ([tally, VERBOSE_HINT] if not verbose else ["== Tally ==", tally])
     for title in GROUPS.values():
         assert f"== {title} ==" in text
     assert "\033[" not in text
+
+
+def test_summary_is_one_line_per_example_and_verbose_is_everything() -> None:
+    """By default each example is one line (no claim, truth, API answer or fix); --verbose prints each in full."""
+    short, full = io.StringIO(), io.StringIO()
+    run(demo_args(), stdout=short, validate=agreeing)
+    run(demo_args(verbose=True), stdout=full, validate=agreeing)
+    example_lines = [ln for ln in short.getvalue().splitlines() if ln.startswith("  ok  ")]
+    assert len(example_lines) == len(EXAMPLES)
+    for word in ("  claim: ", "  truth: ", "  case: ", "fix: ", "API says: "):
+        assert word not in short.getvalue()
+    for ex in EXAMPLES:
+        assert f"[{ex.id}]" in full.getvalue()
+        if ex.truth is not None:
+            assert f"  claim: {ex.claim}" in full.getvalue() and f"  truth: {ex.truth}" in full.getvalue()
+    assert len(short.getvalue().splitlines()) < len(full.getvalue().splitlines()) / 3
+    assert VERBOSE_HINT not in full.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("expected", "warnings", "found", "severity", "group", "line"),
+    [
+        pytest.param(
+            ("missing_required_param",), (), ["missing_required_param"], "error", "seed000",
+            "  ok  A request without max_tokens  TRUE -> rejected: missing_required_param", id="rejected",
+        ),
+        pytest.param(
+            (), (), [], "error", "seed000", "  ok  A request without max_tokens  TRUE -> accepted", id="accepted"
+        ),
+        pytest.param(
+            (), ("model_not_found",), ["model_not_found"], "warning", "real",
+            "  ok  A request without max_tokens -> accepted, warning: model_not_found", id="warning-real-world",
+        ),
+    ],
+)  # fmt: skip
+def test_summary_line_golden(
+    expected: tuple[str, ...], warnings: tuple[str, ...], found: List[str], severity: str, group: str, line: str
+) -> None:
+    """One example in the summary: agreement, title, the claim's verdict (seed articles), the engine's decision."""
+    d = diagnose(example(expected, warnings, group), validate=fake_validator(found, severity))
+    assert render_summary_line(d, PLAIN) == line
+
+
+def test_summary_shows_a_disagreement_in_full() -> None:
+    """A mismatch is never reduced to one line: the summary prints its whole diagnosis."""
+    d = diagnose(example(("missing_required_param",)), validate=fake_validator([]))
+    assert render_summary_line(d, PLAIN) == render_diagnosis(d, PLAIN)
+    assert "MISMATCH" in render_summary_line(d, PLAIN)
+
+
+@pytest.mark.parametrize(("argv", "verbose"), [([], False), (["--verbose"], True), (["-v"], True)])
+def test_verbose_flag(argv: List[str], verbose: bool) -> None:
+    """`claude-guard demo` parses --verbose / -v (off by default)."""
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["demo", *argv])
+    assert args.verbose is verbose and args.func is run
 
 
 def test_run_exits_one_when_the_engine_disagrees() -> None:
     """A validator that finds nothing disagrees on every rejected example: exit 1, ids listed."""
     out = io.StringIO()
     assert run(demo_args(select="seed003"), stdout=out, validate=fake_validator([])) == 1
-    assert out.getvalue().splitlines()[-1] == (
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
         "4 examples: 0 diagnosed as expected (0 accepted, 4 rejected by the API); 4 disagree: "
-        "seed003-no-role, seed003-single-dict, seed003-claude-2, seed003-fixed-call"
-    )
+        "seed003-no-role, seed003-single-dict, seed003-claude-2, seed003-fixed-call",
+        VERBOSE_HINT,
+    ]
+    assert sum(line.startswith("  MISMATCH: ") for line in lines) == 4
 
 
 def test_cli_demo_without_suite(capsys: pytest.CaptureFixture[str]) -> None:
@@ -324,6 +393,23 @@ def test_judge_suite(
     assert result.lines == lines
 
 
+def test_judge_suite_summary_leaves_out_designed_failures_diagnosis() -> None:
+    """Without --verbose a failure as designed is one line; a mismatch still shows its failure's lines."""
+    outcomes = {
+        "test_ok": CaseResult("failed", "boom"),
+        "test_bad": CaseResult("failed", DIAGNOSIS),
+        "test_on_purpose": CaseResult("passed"),
+    }
+    result = judge_suite(EXPECTED, outcomes, {"test_on_purpose": ["prefill_not_supported"]}, PLAIN, verbose=False)
+    assert result.lines == [
+        "  MISMATCH test_ok: expected passed, got failed",
+        "      boom",
+        "  FAILED test_bad: prefill_not_supported  (caught, as designed)",
+        "  passed test_on_purpose  (prefill_not_supported expected on purpose)",
+        "1 of 3 tests did not behave as designed",
+    ]
+
+
 def test_parse_junit(tmp_path: Path) -> None:
     """Outcomes and failure messages come from pytest's junit XML."""
     path = tmp_path / "junit.xml"
@@ -371,11 +457,15 @@ def test_suite_part_without_plugin() -> None:
     ]
 
 
-def test_example_suite_runs_as_designed() -> None:
-    """The bundled suite, run through the real plugin in a subprocess, fails exactly the bad tests."""
-    result = run_suite(PLAIN)
+@pytest.mark.parametrize("verbose", [False, True], ids=["summary", "verbose"])
+def test_example_suite_runs_as_designed(verbose: bool) -> None:
+    """The bundled suite, run through the real plugin in a subprocess, fails exactly the bad tests; the summary
+    names each test on one line, --verbose adds each failure's diagnosis and the plugin's summary section."""
+    result = run_suite(PLAIN, verbose=verbose)
     assert result.status == "ok", "\n".join(result.lines)
     text = "\n".join(result.lines)
+    assert ("  the plugin's summary section:" in result.lines) is verbose
+    assert ("      prefill_not_supported (error, confirmed) at messages.1" in result.lines) is verbose
     for name, want in json.loads(
         (
             Path(__file__).parent.parent / "pytest_claude_guard/data/demo/example_suite/expected.json"
