@@ -117,32 +117,33 @@ def tool_result(*blocks: Any) -> Dict[str, Any]:
 
 
 DATA = "messages.0.content.0.image.source.base64.data"
+BASE64 = "messages.0.content.0.image.source.base64"  # where the API names "...appears to be a image/png image"
 
 INVALID = [
     (
         "jpeg-declared-png",
         req(image(B.jpeg(10, 10), "image/png")),
         {},
-        [("image_bytes_mismatch", "error", DATA)],
+        [("image_bytes_mismatch", "error", BASE64)],
     ),
     (
         "gif-declared-png",
         req(image(B.gif(10, 10), "image/png")),
         {},
-        [("image_bytes_mismatch", "error", DATA)],
+        [("image_bytes_mismatch", "error", BASE64)],
     ),
-    ("pdf-declared-jpeg", req(image(B.pdf(1), "image/jpeg")), {}, [("image_bytes_mismatch", "error", DATA)]),
+    ("pdf-declared-jpeg", req(image(B.pdf(1), "image/jpeg")), {}, [("image_bytes_mismatch", "error", BASE64)]),
     (
         "text-declared-webp",
         req(image(b"not an image at all", "image/webp")),
         {},
-        [("image_bytes_mismatch", "error", DATA)],
+        [("image_bytes_mismatch", "error", BASE64)],
     ),
     (
         "png-declared-jpeg-warns",
         req(image(B.png(10, 10), "image/jpeg")),
         {},
-        [("image_bytes_mismatch", "warning", DATA)],
+        [("image_bytes_mismatch", "warning", BASE64)],
     ),
     (
         "unknown-bytes-warns",
@@ -218,19 +219,19 @@ INVALID = [
         "pdf-101-pages",
         req(pdf_doc(B.pdf(101)), model="claude-haiku-4-5"),
         {},
-        [("pdf_too_many_pages", "error", "messages.0.content.0.document.source.base64.data")],
+        [("pdf_too_many_pages", "error", "messages.0.content.0.pdf.source.base64.data")],
     ),
     (
         "pdf-objstm-601-pages",
         req(pdf_doc(B.pdf_object_stream(601))),
         {},
-        [("pdf_too_many_pages", "error", "messages.0.content.0.document.source.base64.data")],
+        [("pdf_too_many_pages", "error", "messages.0.content.0.pdf.source.base64.data")],
     ),
     (
         "pdf-pages-unreliable-warns",
         req(pdf_doc(B.pdf(101, count=False)), model="claude-haiku-4-5"),
         {},
-        [("pdf_too_many_pages", "warning", "messages.0.content.0.document.source.base64.data")],
+        [("pdf_too_many_pages", "warning", "messages.0.content.0.pdf.source.base64.data")],
     ),
     (
         "pdf-not-a-pdf",
@@ -397,8 +398,9 @@ GOLDEN = [
     (
         req(image(B.jpeg(10, 10), "image/png")),
         {},
-        "messages.0.content.0.image.source.base64.data is declared image/png but the bytes are image/jpeg",
-        "The image was specified using the image/png media type, but the image appears to be a image/jpeg image",  # noqa: E501 - golden text
+        "messages.0.content.0.image.source.base64 is declared image/png but the bytes are image/jpeg",
+        "messages.0.content.0.image.source.base64: The image was specified using the image/png media type, but the "
+        "image appears to be a image/jpeg image",
     ),
     (
         req(image_b64("data:image/png;base64," + PNG_HEAD)),
@@ -521,6 +523,6 @@ def test_end_to_end_through_validate_request() -> None:
     found = validate_request(req(image(B.jpeg(10, 10), "image/png"), image(B.png(9000, 10))), headers=HEADERS)
     ours = [(v.code, v.path) for v in found if v.code in MEDIA_CODES]
     assert ours == [
-        ("image_bytes_mismatch", DATA),
+        ("image_bytes_mismatch", BASE64),
         ("image_dimension_too_large", "messages.0.content.1.image.source.base64.data"),
     ]

@@ -6,9 +6,25 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .._context import Context
 
-__all__ = ["Turn", "turns", "blocks_of", "iter_blocks", "tool_names", "thinking_type", "thinking_on", "nonempty"]
+__all__ = ["Turn", "turns", "blocks_of", "iter_blocks", "in_block", "tool_names", "thinking_type", "thinking_on",
+           "nonempty"]
 
 SERVER_TOOL_BLOCKS_SUFFIX = "_tool_result"
+
+Parts = Tuple[Any, ...]
+
+
+def in_block(where: Parts, block: Any, *field: Any) -> Parts:
+    """The path parts the API prints for ``field`` inside the content block at ``where`` (``messages.3.content.0``):
+    the block's type tag goes between the block's index and its fields, as the API's validation messages name them
+    (``messages.3.content.0.tool_result.content.1.tool_reference.tool_name``: anthropics/claude-code#21492;
+    ``messages.2.content.0.image.source.base64``: #19631; ``messages.65.content.1.tool_use.text``: #4378).  The
+    block itself is named without its tag (``messages.48.content.1``: #13460), and so is a block with no string
+    type.  ``system`` blocks are not tagged by the API (``system.1.cache_control.ttl``): do not pass them here."""
+    if not field:
+        return where
+    kind = block.get("type") if isinstance(block, dict) else None
+    return (*where, kind, *field) if isinstance(kind, str) and kind else (*where, *field)
 
 
 def blocks_of(message: Dict[str, Any]) -> List[Any]:
@@ -67,11 +83,12 @@ def _turns(ctx: Context) -> List[Turn]:
     return out
 
 
-Located = Tuple[Tuple[Any, ...], Dict[str, Any], str]
+Located = Tuple[Parts, Dict[str, Any], str]
 
 
 def iter_blocks(ctx: Context, *, nested: bool = True) -> List[Located]:
-    """(path parts, block, role) for every dict block in messages, including tool_result content when nested."""
+    """(path parts, block, role) for every dict block in messages, including tool_result content when nested (at the
+    API's tagged path ``messages.N.content.M.tool_result.content.K``, see ``in_block``)."""
     key = "blocks_nested" if nested else "blocks"
     cached = ctx.memo.get(key)
     if cached is None:
@@ -88,11 +105,12 @@ def _iter_blocks(ctx: Context, nested: bool) -> Iterator[Located]:
         for j, b in enumerate(content):
             if not isinstance(b, dict):
                 continue
-            yield ("messages", i, "content", j), b, str(role)
+            where = ("messages", i, "content", j)
+            yield where, b, str(role)
             if nested and b.get("type") == "tool_result" and isinstance(b.get("content"), list):
                 for k, inner in enumerate(b["content"]):
                     if isinstance(inner, dict):
-                        yield ("messages", i, "content", j, "content", k), inner, str(role)
+                        yield in_block(where, b, "content", k), inner, str(role)
 
 
 def tool_names(ctx: Context) -> List[Tuple[int, str]]:

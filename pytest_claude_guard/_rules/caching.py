@@ -42,7 +42,10 @@ def ttl_order(ctx: Context) -> None:
         if ttl == "5m" and first_5m is None:
             first_5m = parts
         elif ttl == "1h" and first_5m is not None:
-            ctx.report("cache_ttl_order", *parts, "cache_control", earlier=ctx.path(*first_5m))
+            # the API names the ttl field, untagged, after a system or message block: "system.1.cache_control.ttl"
+            # (kristianvast/hermes-claude-auth#31), "messages.0.content.4.cache_control.ttl"
+            # (cnighswonger/claude-code-cache-fix#44); a tool's is not on record and follows them
+            ctx.report("cache_ttl_order", *parts, "cache_control", "ttl", earlier=ctx.path(*first_5m))
             return
 
 
@@ -54,6 +57,7 @@ def empty_text(ctx: Context) -> None:
     candidates.extend((parts, b) for parts, b, _ in iter_blocks(ctx))
     for parts, b in candidates:
         if isinstance(b, dict) and b.get("type") == "text" and b.get("text") == "" and b.get("cache_control") is not None:
+            # "messages.29.content.0.text: cache_control cannot be set for empty text blocks" (NousResearch/hermes-agent#1216)
             ctx.report("cache_control_on_empty_text", *parts, "text")
 
 

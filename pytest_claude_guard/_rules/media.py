@@ -239,7 +239,12 @@ def image_bytes(ctx: Context) -> None:
 
 def _mismatch(ctx: Context, item: Image, probe: ImageProbe) -> None:
     declared = item.declared
-    path = ctx.path(*_data_parts(item))
+    # Bytes that are no image, or not one of the declared type, are named at the data (anthropics/claude-code#15746,
+    # #6300: "...image.source.base64.data: Image does not match the provided media type image/png"); an image of
+    # another type one level up (vybestack/llxprt-code#2130: "...image.source.base64: The image was specified using
+    # the image/jpeg media type, but the image appears to be a image/png image").
+    parts = _data_parts(item)
+    path = ctx.path(*parts)
     actual = probe.format
     severity: Optional[str] = None
     if probe.data_url is not None:
@@ -255,23 +260,26 @@ def _mismatch(ctx: Context, item: Image, probe: ImageProbe) -> None:
         detail = f"{path} is declared {declared} but its bytes are not a recognised image format"
         actual = "unrecognised"
         severity = "warning"
-    elif actual in IMAGE_TYPES or actual in ("image/bmp", "image/tiff", "image/heic", "image/avif"):
-        detail = f"{path} is declared {declared} but the bytes are {actual}"
-        # image/png with JPEG bytes: "The image was specified using the image/png media type, but the image appears
-        # to be a image/jpeg image" on the first-party API (home-assistant/core#167208 claude-haiku-4-5,
-        # Mercor-Intelligence/archipelago#205 claude-opus-5, BerriAI/litellm#24900, 1jehuang/jcode#465).  A PNG
-        # declared image/jpeg: recorded accepted (activeagents/activeagent) and reported rejected
-        # (dust-tt/dust#26545): a warning.  Bedrock and Vertex: no evidence either way, so a warning there.
-        first_party = ctx.endpoint.platform == "anthropic"
-        severity = None if declared == "image/png" and first_party else "warning"
-    else:  # a PDF, SVG, HTML page or plain text: no image decoder accepts it
-        detail = f"{path} is declared {declared} but the bytes are {actual}, not an image"
+    else:
+        parts = _data_parts(item, leaf=False)
+        path = ctx.path(*parts)
+        if actual in IMAGE_TYPES or actual in ("image/bmp", "image/tiff", "image/heic", "image/avif"):
+            detail = f"{path} is declared {declared} but the bytes are {actual}"
+            # image/png with JPEG bytes: "The image was specified using the image/png media type, but the image
+            # appears to be a image/jpeg image" on the first-party API (home-assistant/core#167208 claude-haiku-4-5,
+            # Mercor-Intelligence/archipelago#205 claude-opus-5, BerriAI/litellm#24900, 1jehuang/jcode#465).  A PNG
+            # declared image/jpeg: recorded accepted (activeagents/activeagent) and reported rejected
+            # (dust-tt/dust#26545): a warning.  Bedrock and Vertex: no evidence either way, so a warning there.
+            first_party = ctx.endpoint.platform == "anthropic"
+            severity = None if declared == "image/png" and first_party else "warning"
+        else:  # a PDF, SVG, HTML page or plain text: no image decoder accepts it
+            detail = f"{path} is declared {declared} but the bytes are {actual}, not an image"
     if actual in ("data URL", "undecodable", "unrecognised"):
         api_detail = f"{path}: Image does not match the provided media type {declared}"
     else:
-        api_detail = (f"The image was specified using the {declared} media type, but the image appears to be a "
-                      f"{actual} image")
-    ctx.report("image_bytes_mismatch", *_data_parts(item), severity=severity,
+        api_detail = (f"{path}: The image was specified using the {declared} media type, but the image appears to be "
+                      f"a {actual} image")
+    ctx.report("image_bytes_mismatch", *parts, severity=severity,
                detail=detail, declared=declared, actual=actual, api_detail=api_detail)
 
 
@@ -325,9 +333,14 @@ def pdfs(ctx: Context) -> None:
         probe = item.probe()
         if probe is None:
             continue
+        # an unreadable PDF is named at the document block's tag: "messages.0.content.0.document.source.base64.data:
+        # The PDF specified was not valid." (req_011Ce5uM3sAo1L9SPHL55PHt, quoted in public tests); the page limit at
+        # the API's "pdf" tag: "messages.1.content.22.pdf.source.base64.data: A maximum of 600 PDF pages may be
+        # provided" (quoted in public tests; Bedrock: "messages.38.content.1.pdf.source.base64.data: The PDF
+        # specified is password protected.")
         parts = (*item.parts, "source", "base64", "data")
         path = ctx.path(*parts)
-        api_path = ctx.path(*item.parts[:-1], "pdf", "source", "base64", "data")
+        pages_parts = (*item.parts[:-1], "pdf", "source", "base64", "data")
         if not probe.is_pdf:
             detail = f"{path} is not a usable PDF: {probe.problem}"
             ctx.report("pdf_encrypted_or_invalid", *parts, detail=detail)
@@ -340,8 +353,8 @@ def pdfs(ctx: Context) -> None:
             ctx.report("pdf_encrypted_or_invalid", *parts, severity="warning",
                        detail=f"{path} is an encrypted PDF; the API refuses password-protected PDFs")
         if limit is not None and model is not None and probe.pages is not None and probe.pages > limit:
-            ctx.report("pdf_too_many_pages", *parts, severity=None if probe.pages_reliable else "warning",
-                       api_path=api_path, pages=probe.pages, limit=limit, model=model.display_id)
+            ctx.report("pdf_too_many_pages", *pages_parts, severity=None if probe.pages_reliable else "warning",
+                       pages=probe.pages, limit=limit, model=model.display_id)
 
 
 def text_bytes(ctx: Context) -> None:

@@ -5,7 +5,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 from .. import _evidence
 from .._context import Context
-from ._walk import Turn, blocks_of, is_server_tool_block, iter_blocks, turns
+from ._walk import Turn, blocks_of, in_block, is_server_tool_block, iter_blocks, turns
 
 MAX_MESSAGES = 100_000
 
@@ -172,7 +172,8 @@ def version_2026_content(ctx: Context) -> None:
         if role == "assistant" and b.get("type") == "document":
             ctx.report("document_in_assistant", *parts)
         if role == "user" and b.get("type") == "text" and b.get("citations"):
-            ctx.report("citations_on_user_text", *parts, "citations")
+            # no API message on record: the text block's field at the API's tagged path (see in_block)
+            ctx.report("citations_on_user_text", *in_block(parts, b, "citations"))
 
 
 RULES: Tuple[Callable[[Context], None], ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Tuple
 
 from .._context import Context
-from ._walk import blocks_of, is_server_tool_block, thinking_on, thinking_type, turns
+from ._walk import blocks_of, in_block, is_server_tool_block, thinking_on, thinking_type, turns
 
 EFFORT_ORDER = ("low", "medium", "high", "xhigh", "max")
 THINKING_BLOCKS = ("thinking", "redacted_thinking")
@@ -96,10 +96,11 @@ def _signature(ctx: Context, i: int, j: int, b: Any) -> None:
     field = {"thinking": "signature", "redacted_thinking": "data"}.get(kind)
     if field is None or field in b:
         return
-    path = ctx.path("messages", i, "content", j, kind, field)
+    parts = in_block(("messages", i, "content", j), b, field)  # "messages.1.content.0.thinking.signature: Field required"
+    path = ctx.path(*parts)
     # supersede the generic shape report for the same field
     ctx.found[:] = [v for v in ctx.found if not (v.code == "block_missing_field" and v.path == path)]
-    ctx.report("thinking_signature_missing", "messages", i, "content", j, kind, field)
+    ctx.report("thinking_signature_missing", *parts)
 
 
 def final_turn(ctx: Context) -> None:
@@ -126,8 +127,10 @@ def final_turn(ctx: Context) -> None:
         return
     first = _kind(blocks[0]) if blocks else None
     if first not in THINKING_BLOCKS:
+        # the API names the block's type field, untagged: "messages.47.content.0.type: Expected `thinking` or
+        # `redacted_thinking`, but found `text`" (anthropics/claude-code#20705, lbjlaq/Antigravity-Manager#139)
         ctx.report("thinking_final_assistant_must_start_with_thinking", "messages", prev.indices[-1], "content", 0,
-                   found=first or "nothing")
+                   "type", found=first or "nothing")
 
 
 RULES: Tuple[Callable[[Context], None], ...] = (type_supported, budget, disabled_with_effort, assistant_blocks, final_turn)
