@@ -10,6 +10,8 @@ plain schema's answer, an error where the API's rejection is on record, else a w
 Newer SDKs: where the installed anthropic SDK is newer than the schemas, a field or a block / tool / source type
 that its request types define is not extra (``_sdk_fields``, read once by ``preload``): the schema errors it would
 give are dropped before mapping.  A field unknown to both stays an error.
+This module holds the mapping only; how each finding reads (details, hints, type names, the API's phrases) is in
+``_shape_words``.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # imported by preload(), not with the package (start-up cost)
 from .. import _schemas as S
 from .. import _sdk_fields as K
 from .._context import Context
+from . import _shape_words as W
+from ._walk import in_block
 
 __all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope", "preload"]
 
@@ -42,31 +46,6 @@ NULL_IS_ABSENT = frozenset({
 })
 MESSAGES_ONLY = frozenset({"max_tokens", "stream", "metadata", "stop_sequences", "service_tier", "container",
                            "inference_geo", "diagnostics"})
-OPENAI_HINTS: Dict[str, str] = {
-    "response_format": "; for JSON output use output_config={'format': {'type': 'json_schema', 'schema': ...}}",
-    "n": "; the Messages API returns one completion per request",
-    "frequency_penalty": "; the Messages API has no penalties",
-    "presence_penalty": "; the Messages API has no penalties",
-    "logit_bias": "",
-    "logprobs": "",
-    "top_logprobs": "",
-    "seed": "",
-    "user": "; to tag the end user use metadata={'user_id': ...}",
-    "reasoning_effort": "; use output_config={'effort': ...} (and thinking) instead",
-    "max_completion_tokens": "; the Messages API calls it max_tokens",
-    "functions": "; define tools with name, description and input_schema in `tools`",
-    "function_call": "; use tool_choice instead",
-    "parallel_tool_calls": "; use tool_choice={'type': 'auto', 'disable_parallel_tool_use': True}",
-    "stream_options": "",
-    "modalities": "",
-    "extra_body": "; `extra_body` is an SDK keyword argument: its contents belong at the top level of the body",
-    "extra_headers": "; `extra_headers` is an SDK keyword argument, not a body field",
-    "betas": "; betas go in the anthropic-beta header (client.beta.messages.create(..., betas=[...]))",
-}
-PYDANTIC_TYPE = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-                 "array": "list", "object": "dictionary", "null": "null"}
-HUMAN_TYPE = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
-              "array": "an array", "object": "an object", "null": "null"}
 FILES_BETA = "files-api-2025-04-14"
 STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13"
 _PLACEHOLDER = re.compile(r"^<[A-Za-z0-9_ .:-]{1,40}>$|^\[?REDACTED\]?$|^\*{3,}$")
@@ -189,10 +168,10 @@ def _locked(finding: Finding, gate: "S.BetaGate") -> Finding:
     """``finding`` (the plain schema's answer) worded for a beta-only shape whose beta the request lacks."""
     params = dict(finding.params)
     if finding.code == "unknown_top_level_param":
-        params["reason"] = f" without the {gate.names} beta header"
-        params["hint"] = f" or add {gate.betas[0]} to the anthropic-beta header"
+        params["reason"] = W.REASON["locked_beta"].format(names=gate.names)
+        params["hint"] = W.HINT["locked_beta"].format(beta=gate.betas[0])
     elif "detail" in params:
-        params["detail"] = f"{params['detail']} without the {gate.names} beta header"
+        params["detail"] = W.detail("detail_without_beta", detail=params["detail"], names=gate.names)
     return dataclasses.replace(finding, params=tuple(sorted(params.items())), severity=gate.severity)
 
 
@@ -303,13 +282,11 @@ def _legacy_output_format(ctx: Context) -> Iterable[Finding]:
     if beta is True and version != "2026-10-21":
         return
     if beta is None:
-        detail = ("output_format is the structured-outputs beta's old name: it needs the "
-                  f"{STRUCTURED_OUTPUTS_BETA} beta header (headers unknown here)")
-        yield _f("output_format_legacy_param", ("output_format",), severity="warning", detail=detail)
+        yield _f("output_format_legacy_param", ("output_format",), severity="warning",
+                 detail=W.detail("legacy_output_format_unknown", beta=STRUCTURED_OUTPUTS_BETA))
         return
-    why = "under anthropic-version 2026-10-21" if beta else f"without the {STRUCTURED_OUTPUTS_BETA} beta header"
-    yield _f("output_format_legacy_param", ("output_format",),
-             detail=f"output_format is the structured-outputs beta's old name and is rejected {why}")
+    why = W.detail("legacy_output_format_version") if beta else W.detail("without_beta", names=STRUCTURED_OUTPUTS_BETA)
+    yield _f("output_format_legacy_param", ("output_format",), detail=W.detail("legacy_output_format", why=why))
 
 
 def _file_sources(body: Dict[str, Any]) -> Iterable[Path]:
@@ -323,18 +300,19 @@ def _file_sources(body: Dict[str, Any]) -> Iterable[Path]:
         for j, block in enumerate(content):
             if not isinstance(block, dict):
                 continue
-            yield from _file_source_in(block, ("messages", i, "content", j))
+            where = ("messages", i, "content", j)
+            yield from _file_source_in(block, where)
             inner = block.get("content")
             if block.get("type") == "tool_result" and isinstance(inner, list):
                 for k, sub in enumerate(inner):
                     if isinstance(sub, dict):
-                        yield from _file_source_in(sub, ("messages", i, "content", j, "tool_result", "content", k))
+                        yield from _file_source_in(sub, in_block(where, block, "content", k))
 
 
 def _file_source_in(block: Dict[str, Any], path: Path) -> Iterable[Path]:
     source = block.get("source")
     if block.get("type") in ("image", "document") and isinstance(source, dict) and source.get("type") == "file":
-        yield (*path, block["type"], "source")
+        yield in_block(path, block, "source")
 
 
 def _input_schema_problem(schema: Any) -> Optional[str]:
@@ -344,7 +322,7 @@ def _input_schema_problem(schema: Any) -> Optional[str]:
         return None
     for keyword in ("oneOf", "allOf", "anyOf"):
         if keyword in schema:
-            return "input_schema does not support oneOf, allOf, or anyOf at the top level"
+            return W.detail("input_schema_union_root")
     try:
         key = json.dumps(schema, sort_keys=True)
     except (TypeError, ValueError):
@@ -369,110 +347,10 @@ def _meta_problem(schema_json: str) -> Optional[str]:
     except SchemaError as exc:
         where = ".".join(str(p) for p in exc.absolute_path)
         text = exc.message if len(exc.message) <= 160 else exc.message[:157] + "..."
-        return f"input_schema is not valid JSON Schema draft 2020-12 ({where + ': ' if where else ''}{text})"
+        return W.detail("input_schema_not_draft_2020_12", where=where + ": " if where else "", text=text)
     except RecursionError:
-        return "input_schema is nested too deeply to check"
+        return W.detail("input_schema_too_deep")
     return None
-
-
-# --- wording ------------------------------------------------------------------------------------------------------
-def _parts(error: ValidationError) -> Tuple[Any, Any, Any]:
-    """(keyword, keyword value, instance), typed loosely."""
-    kw: Any = error.validator
-    value: Any = error.validator_value
-    inst: Any = error.instance
-    return kw, value, inst
-
-
-def _dotted(path: Sequence[Any]) -> str:
-    return ".".join(str(p) for p in path)
-
-
-def _expected_types(error: ValidationError) -> List[str]:
-    value = error.validator_value
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return []
-
-
-def _got(value: Any) -> str:
-    kinds = S.json_types(value)
-    for kind in ("null", "boolean", "string", "array", "object"):
-        if kind in kinds:
-            return HUMAN_TYPE[kind]
-    if isinstance(value, float) and not value.is_integer():
-        return f"the fraction {value!r}"
-    return "a number"
-
-
-def _quote_list(values: Sequence[Any]) -> str:
-    quoted = [repr(v) if not isinstance(v, str) else f"'{v}'" for v in values]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _api_text(error: ValidationError) -> str:
-    """Pydantic-style wording, as the API phrases schema errors."""
-    kw, value, inst = _parts(error)
-    if kw == "required":
-        return "Field required"
-    if kw == "additionalProperties":
-        return "Extra inputs are not permitted"
-    if kw == "pattern":
-        return f"String should match pattern '{value}'"
-    if kw == "minLength":
-        return f"String should have at least {value} character{'s' if value != 1 else ''}"
-    if kw == "maxLength":
-        return f"String should have at most {value} characters"
-    if kw == "minimum":
-        return f"Input should be greater than or equal to {value}"
-    if kw == "exclusiveMinimum":
-        return f"Input should be greater than {value}"
-    if kw == "maxItems":
-        return f"List should have at most {value} items after validation, not {len(inst)}"
-    if kw == "minItems":
-        return f"List should have at least {value} item after validation, not {len(inst)}"
-    if kw == "enum":
-        return f"Input should be {_quote_list(value)}"
-    if kw == "const":
-        return f"Input should be {_quote_list([value])}"
-    if kw == "x-discriminator":
-        return error.message
-    if kw == "type":
-        names = [PYDANTIC_TYPE.get(t, t) for t in _expected_types(error) if t != "null"]
-        return f"Input should be a valid {names[0] if names else 'value'}"
-    return error.message
-
-
-def _human(error: ValidationError, where: str) -> str:
-    kw, value, inst = _parts(error)
-    if kw == "required":
-        return f"{where} is required"
-    if kw == "pattern":
-        return f"{where} {inst!r} does not match {value}"
-    if kw in ("minLength", "maxLength"):
-        return f"{where} has {len(inst)} characters ({_api_text(error).lower().replace('string should', 'it must')})"
-    if kw in ("minimum", "exclusiveMinimum"):
-        op = ">=" if kw == "minimum" else ">"
-        return f"{where} is {inst!r}; it must be {op} {value}"
-    if kw in ("minItems", "maxItems"):
-        bound = "at least" if kw == "minItems" else "at most"
-        return f"{where} has {len(inst)} items; it must have {bound} {value}"
-    if kw == "enum":
-        return f"{where} {inst!r} is not one of {_quote_list(value)}"
-    if kw == "const":
-        return f"{where} {inst!r} must be {value!r}"
-    if kw == "type":
-        return f"{where} must be {_expected_human(error)}, got {_got(inst)}"
-    return f"{where}: {error.message}"
-
-
-def _expected_human(error: ValidationError) -> str:
-    names = [HUMAN_TYPE.get(t, t) for t in _expected_types(error) if t != "null"]
-    if not names:
-        return "a valid value"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _is_placeholder(value: Any) -> bool:
@@ -484,7 +362,7 @@ def _is_placeholder(value: Any) -> bool:
 def _lax_coercible(error: ValidationError) -> bool:
     """Numeric strings, integral floats and bool-like values: Pydantic's lax mode may accept them."""
     inst = error.instance
-    expected = set(_expected_types(error))
+    expected = set(W.expected_types(error))
     if expected & {"integer", "number"}:
         if isinstance(inst, bool):
             return True
@@ -551,7 +429,7 @@ def _map_request_error(ctx: Context, kind: str, error: ValidationError) -> List[
         return _map_null(path, real, error)
     top = real[0] if real else None
     if "cache_control" in real:
-        return [_f("cache_control_invalid", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+        return [_f("cache_control_invalid", path, detail=W.human(error, W.dotted(path)), api_detail=W.api_text(error))]
     if len(real) == 1:
         return _map_top_value(error, path, str(top))
     area = {
@@ -565,12 +443,12 @@ def _map_request_error(ctx: Context, kind: str, error: ValidationError) -> List[
 
 
 def _wrong_type_or_value(error: ValidationError, path: Path) -> Finding:
-    where = _dotted(path)
+    where = W.dotted(path)
     if error.validator == "type":
-        types = [t for t in _expected_types(error) if t != "null"]
-        return _f("param_wrong_type", path, param=where, expected=_expected_human(error), got=_got(error.instance),
-                  expected_api=PYDANTIC_TYPE.get(types[0], "value") if types else "value")
-    text = _api_text(error)
+        types = [t for t in W.expected_types(error) if t != "null"]
+        return _f("param_wrong_type", path, param=where, expected=W.expected_human(error), got=W.got(error.instance),
+                  expected_api=W.PYDANTIC_TYPE.get(types[0], "value") if types else "value")
+    text = W.api_text(error)
     expected = text[len("Input should be "):] if text.startswith("Input should be ") else text
     return _f("param_wrong_type", path, param=where, expected=expected, got=repr(error.instance)[:80],
               expected_api=expected)
@@ -580,33 +458,33 @@ def _map_null(path: Path, real: Sequence[Any], error: ValidationError) -> List[F
     key = tuple(str(p) for p in real)
     if key in NULL_IS_ABSENT:
         return []
-    where = _dotted(path)
+    where = W.dotted(path)
     if error.validator == "type":
-        expected_api = ([PYDANTIC_TYPE.get(t, t) for t in _expected_types(error) if t != "null"] or ["value"])[0]
+        expected_api = ([W.PYDANTIC_TYPE.get(t, t) for t in W.expected_types(error) if t != "null"] or ["value"])[0]
     else:  # an enum or const of strings
         expected_api = "string"
     if len(key) == 1 and key[0] in REQUIRED_NULL_IS_ERROR:
         return [_f("param_null", path, severity="error", param=where, expected=expected_api)]
     if len(key) == 3 and key[0] == "messages" and key[2] == "content":
-        return [_f("param_wrong_type", path, param=where, expected="a string or an array of content blocks",
+        return [_f("param_wrong_type", path, param=where, expected=W.detail("content_expected"),
                    got="null", expected_api="list")]
     return [_f("param_null", path, param=where, expected=expected_api)]
 
 
 def _map_top_value(error: ValidationError, path: Path, top: str) -> List[Finding]:
-    kw, _, inst = _parts(error)
+    kw, _, inst = W.parts(error)
     if top == "max_tokens" and kw == "minimum":
         return [_f("max_tokens_negative", path, value=inst)]
     if top == "service_tier" and kw == "enum":
         return [_f("service_tier_invalid", path, value=inst)]
     if top == "metadata":
-        return [_f("metadata_invalid", path, detail=f"metadata must be an object, got {_got(inst)}",
-                   api_detail="Input should be a valid dictionary")]
+        return [_f("metadata_invalid", path, detail=W.detail("metadata_not_object", got=W.got(inst)),
+                   api_detail=W.API_TEXT["dictionary"])]
     if top == "container":
-        return [_f("container_invalid", path, got=_got(inst))]
+        return [_f("container_invalid", path, got=W.got(inst))]
     if top == "thinking" and kw == "x-discriminator":
-        return [_f("thinking_field_missing", path, detail=f"thinking type {inst.get('type')!r} is not "
-                   "'enabled', 'adaptive', 'disabled' or 'between_tools'", api_detail=_api_text(error))]
+        return [_f("thinking_field_missing", path, detail=W.detail("thinking_type_unknown", tag=inst.get("type")),
+                   api_detail=W.api_text(error))]
     if top == "tool_choice" and kw == "x-discriminator":
         return [_f("tool_choice_type_invalid", path, value=inst.get("type"))]
     return [_wrong_type_or_value(error, path)]
@@ -615,7 +493,7 @@ def _map_top_value(error: ValidationError, path: Path, top: str) -> List[Finding
 def _map_missing(ctx: Context, error: ValidationError, path: Path, key: str) -> List[Finding]:
     real = _real(path)
     full = (*path, key)
-    where = _dotted(full)
+    where = W.dotted(full)
     if not real:
         return [_f("missing_required_param", full, param=key)]
     top = str(real[0])
@@ -624,66 +502,65 @@ def _map_missing(ctx: Context, error: ValidationError, path: Path, key: str) -> 
         if len(real) == 2:
             return [_f("message_missing_field", full)]
         if len(real) == 4 and key == "type":
-            return [_f("block_type_invalid", full, detail=f"{where} is required", allowed=_allowed(error),
-                       api_detail="Field required")]
+            return [_f("block_type_invalid", full, detail=W.detail("required", where=where), allowed=W.allowed(error),
+                       api_detail=W.API_TEXT["required"])]
     if top == "thinking":
-        return [_f("thinking_field_missing", full, detail=f"{where} is required", api_detail="Field required")]
+        return [_f("thinking_field_missing", full, detail=W.detail("required", where=where), api_detail=W.API_TEXT["required"])]
     if top == "tool_choice":
         if key == "name":
             return [_f("tool_choice_tool_name_missing", full)]
         return [_f("tool_choice_type_invalid", full, value=None)]
     if top == "output_config" and len(real) >= 2 and real[1] == "format":
-        return [_f("output_format_shape", full, detail=f"{where} is required", api_detail="Field required")]
+        return [_f("output_format_shape", full, detail=W.detail("required", where=where), api_detail=W.API_TEXT["required"])]
     if "cache_control" in real:
-        return [_f("cache_control_invalid", full, detail=f"{where} is required", api_detail="Field required")]
+        return [_f("cache_control_invalid", full, detail=W.detail("required", where=where), api_detail=W.API_TEXT["required"])]
     if top == "tools":
         if key == "input_schema" and name == "ToolParam":
-            return [_f("tool_input_schema_invalid", full, detail=f"{where} is required")]
+            return [_f("tool_input_schema_invalid", full, detail=W.detail("required", where=where))]
         if "input_schema" in real:
-            return [_f("tool_input_schema_invalid", full, detail=f"{where} is required (input_schema needs "
-                       "\"type\": \"object\")")]
-        return [_f("block_missing_field", full, field=key, block=_tool_label(path))]
+            return [_f("tool_input_schema_invalid", full, detail=W.detail("required_input_schema_type", where=where))]
+        return [_f("block_missing_field", full, field=key, block=W.tool_label(path))]
     if top == "metadata":
-        return [_f("metadata_invalid", full, detail=f"{where} is required", api_detail="Field required")]
+        return [_f("metadata_invalid", full, detail=W.detail("required", where=where), api_detail=W.API_TEXT["required"])]
     if (key == "signature" and name == "ThinkingBlockParam") or (key == "data" and name == "RedactedThinkingBlockParam"):
         return [_f("thinking_signature_missing", full)]
     if top in ("messages", "system") and key == "type" and name == "":
-        return [_f("block_type_invalid", full, detail=f"{where} is required", allowed=_allowed(error),
-                   api_detail="Field required")]
+        return [_f("block_type_invalid", full, detail=W.detail("required", where=where), allowed=W.allowed(error),
+                   api_detail=W.API_TEXT["required"])]
     if top in ("messages", "system"):
-        return [_f("block_missing_field", full, field=key, block=_block_label(path, name))]
-    return [_f("block_missing_field", full, field=key, block=_owner_label(path))]
+        return [_f("block_missing_field", full, field=key, block=W.block_label(path, name))]
+    return [_f("block_missing_field", full, field=key, block=W.owner_label(path))]
 
 
 def _map_extra(ctx: Context, kind: str, error: ValidationError, path: Path, key: str) -> List[Finding]:
     real = _real(path)
     full = (*path, key)
-    where = _dotted(full)
+    where = W.dotted(full)
     if not real:
         return _map_top_extra(ctx, kind, key)
     top = str(real[0])
     name = _def_name(error)
     if "cache_control" in real:
-        return [_f("cache_control_invalid", full, detail=f"{where} is not a cache_control field",
-                   api_detail="Extra inputs are not permitted")]
+        return [_f("cache_control_invalid", full, detail=W.detail("cache_control_extra", where=where),
+                   api_detail=W.API_TEXT["extra"])]
     if top == "messages" and len(real) == 2:
         return [_f("message_extra_field", full, key=key)]
     if top in ("messages", "system"):
-        return [_f("block_extra_field", full, field=key, block=_block_label(path, name))]
+        return [_f("block_extra_field", full, field=key, block=W.block_label(path, name))]
     if top == "metadata":
-        return [_f("metadata_invalid", full, detail=f"{where} is not a metadata field (only user_id is)",
-                   api_detail="Extra inputs are not permitted")]
+        return [_f("metadata_invalid", full, detail=W.detail("metadata_extra", where=where),
+                   api_detail=W.API_TEXT["extra"])]
     if top == "thinking":
-        return [_f("thinking_field_missing", full, detail=f"{where} is not a field of this thinking type",
-                   api_detail="Extra inputs are not permitted")]
+        return [_f("thinking_field_missing", full, detail=W.detail("thinking_extra", where=where),
+                   api_detail=W.API_TEXT["extra"])]
     if top == "output_config" and len(real) >= 2 and real[1] == "format":
-        return [_f("output_format_shape", full, detail=f"{where} is not a field of output_config.format "
-                   "(it takes type and schema only)", api_detail="Extra inputs are not permitted")]
+        return [_f("output_format_shape", full, detail=W.detail("output_format_extra", where=where),
+                   api_detail=W.API_TEXT["extra"])]
     if top == "tools":
         if "input_schema" in real:
             return []  # input_schema is free-form apart from its type
-        return [_f("tool_extra_field", full, field=key, tool=_tool_label(path))]
-    return [_f("param_extra_field", full, field=key, owner=_owner_label(path))]
+        return [_f("tool_extra_field", full, field=key, tool=W.tool_label(path))]
+    return [_f("param_extra_field", full, field=key, owner=W.owner_label(path))]
 
 
 def _map_top_extra(ctx: Context, kind: str, key: str) -> List[Finding]:
@@ -695,47 +572,22 @@ def _map_top_extra(ctx: Context, kind: str, key: str) -> List[Finding]:
         return [_f("count_tokens_extra_param", (key,), param=key)]
     if key in ("anthropic_version", "anthropic_beta"):
         return [_f("unknown_top_level_param", (key,), param=key,
-                   reason=" (Bedrock and Vertex take it in the body; the Anthropic API takes headers)",
-                   hint=f" and send the {key.replace('_', '-')} header instead")]
-    if key in OPENAI_HINTS:
-        return [_f("unknown_top_level_param", (key,), param=key, reason=" (it is an OpenAI Chat Completions "
-                   "parameter)", hint=OPENAI_HINTS[key])]
+                   reason=W.REASON["platform_body_field"],
+                   hint=W.HINT["platform_body_field"].format(header=key.replace("_", "-")))]
+    if key in W.OPENAI_HINTS:
+        return [_f("unknown_top_level_param", (key,), param=key, reason=W.REASON["openai"], hint=W.OPENAI_HINTS[key])]
     beta_props = S.load_schema(f"{kind}.beta")["properties"]
     if key in beta_props or key in K.built_index().fields_of(f"$root:{kind}.beta"):
-        return [_f("unknown_top_level_param", (key,), param=key, reason=" without a beta header",
-                   hint=" or send the beta header that enables it (client.beta.messages.create(..., betas=[...]))")]
+        return [_f("unknown_top_level_param", (key,), param=key, reason=W.REASON["beta"], hint=W.HINT["beta"])]
     props = sorted(S.load_schema(kind)["properties"])
     close = difflib.get_close_matches(key, props, n=1, cutoff=0.75)
-    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    hint = W.HINT["did_you_mean"].format(close=close[0]) if close else ""
     return [_f("unknown_top_level_param", (key,), param=key, reason="", hint=hint)]
 
 
-def _allowed(error: ValidationError) -> str:
-    disc = getattr(error, "discriminator", None)
-    if isinstance(disc, dict):
-        return ", ".join(disc.get("mapping", {}))
-    return "text, image, document, tool_use, tool_result, ..."
-
-
-def _block_label(path: Path, name: str) -> str:
-    tags = [p for p in path if isinstance(p, S.Tag)]
-    if tags:
-        return str(tags[-1])
-    return "text" if name == "TextBlockParam" else (name or "content")
-
-
-def _tool_label(path: Path) -> str:
-    tags = [p for p in path if isinstance(p, S.Tag)]
-    return str(tags[0]) if tags else "custom"
-
-
-def _owner_label(path: Path) -> str:
-    return _dotted(path) or "the request"
-
-
 def _map_metadata(error: ValidationError, path: Path) -> List[Finding]:
-    where = _dotted(path)
-    return [_f("metadata_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+    where = W.dotted(path)
+    return [_f("metadata_invalid", path, detail=W.human(error, where), api_detail=W.api_text(error))]
 
 
 def _map_stop_sequences(error: ValidationError, path: Path) -> List[Finding]:
@@ -751,7 +603,7 @@ def _map_thinking(error: ValidationError, path: Path) -> List[Finding]:
         return [_f("thinking_display_invalid", path, value=error.instance)]
     if error.validator == "type":
         return [_wrong_type_or_value(error, path)]
-    return [_f("thinking_field_missing", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+    return [_f("thinking_field_missing", path, detail=W.human(error, W.dotted(path)), api_detail=W.api_text(error))]
 
 
 def _map_tool_choice(error: ValidationError, path: Path) -> List[Finding]:
@@ -763,36 +615,36 @@ def _map_output_config(error: ValidationError, path: Path) -> List[Finding]:
     if str(real[1]) == "effort":
         return [_f("effort_invalid_value", path, value=error.instance)]
     if str(real[1]) == "format":
-        return [_f("output_format_shape", path, detail=_human(error, _dotted(path)), api_detail=_api_text(error))]
+        return [_f("output_format_shape", path, detail=W.human(error, W.dotted(path)), api_detail=W.api_text(error))]
     return [_wrong_type_or_value(error, path)]
 
 
 def _map_container(error: ValidationError, path: Path) -> List[Finding]:
     real = _real(path)
     if "skills" in real:
-        return [_f("server_tool_param_invalid", path, detail=_human(error, _dotted(path)),
-                   api_detail=_api_text(error))]
-    return [_f("container_invalid", path, got=_got(error.instance))] if len(real) == 1 else [
+        return [_f("server_tool_param_invalid", path, detail=W.human(error, W.dotted(path)),
+                   api_detail=W.api_text(error))]
+    return [_f("container_invalid", path, got=W.got(error.instance))] if len(real) == 1 else [
         _wrong_type_or_value(error, path)]
 
 
 def _map_tool(error: ValidationError, path: Path) -> List[Finding]:
     real = _real(path)
-    where = _dotted(path)
+    where = W.dotted(path)
     kw = error.validator
     if len(real) == 2:
         inst = error.instance
         if kw == "x-discriminator" and isinstance(inst, dict):
             tag = inst.get("type")
-            openai = " (OpenAI's {'type': 'function', 'function': {...}} format)" if tag == "function" else ""
+            openai = W.detail("tool_type_openai") if tag == "function" else ""
             return [_f("tool_type_invalid", path, tag=tag,
-                       detail=f"{where} type {tag!r} is not a tool type this API knows{openai}")]
+                       detail=W.detail("tool_type_unknown", where=where, tag=tag, openai=openai))]
         return [_wrong_type_or_value(error, path)]
     if "cache_control" in real:
-        return [_f("cache_control_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+        return [_f("cache_control_invalid", path, detail=W.human(error, where), api_detail=W.api_text(error))]
     if "input_schema" in real:
-        return [_f("tool_input_schema_invalid", path, detail=f"{_human(error, where)} (input_schema must be a JSON "
-                   "Schema object with \"type\": \"object\")")]
+        return [_f("tool_input_schema_invalid", path, detail=W.detail("input_schema_not_object",
+                                                                       human=W.human(error, where)))]
     name = _def_name(error)
     if name == "ToolParam":
         if str(real[-1]) == "name":
@@ -800,12 +652,12 @@ def _map_tool(error: ValidationError, path: Path) -> List[Finding]:
                 return [_wrong_type_or_value(error, path)]
             return [_f("tool_name_invalid", path, value=error.instance)]
         return [_wrong_type_or_value(error, path)]
-    return [_f("server_tool_param_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+    return [_f("server_tool_param_invalid", path, detail=W.human(error, where), api_detail=W.api_text(error))]
 
 
 def _map_message(error: ValidationError, path: Path) -> List[Finding]:
     real = _real(path)
-    kw, _, inst = _parts(error)
+    kw, _, inst = W.parts(error)
     if len(real) == 2:
         if kw == "x-discriminator" and isinstance(inst, dict):
             return [_f("role_invalid", (*path, "role"), role=inst.get("role"))]
@@ -817,26 +669,26 @@ def _map_message(error: ValidationError, path: Path) -> List[Finding]:
 
 def _map_block(error: ValidationError, path: Path) -> List[Finding]:
     real = _real(path)
-    where = _dotted(path)
-    kw, _, inst = _parts(error)
+    where = W.dotted(path)
+    kw, _, inst = W.parts(error)
     name = _def_name(error)
     last = str(real[-1])
     if "cache_control" in real:
-        return [_f("cache_control_invalid", path, detail=_human(error, where), api_detail=_api_text(error))]
+        return [_f("cache_control_invalid", path, detail=W.human(error, where), api_detail=W.api_text(error))]
     if last == "source" or (kw == "x-discriminator" and "source" in real[-2:]):
         if kw == "x-discriminator" and isinstance(inst, dict):
             tag = inst.get("type")
-            allowed = _quote_list(list(getattr(error, "discriminator", {}).get("mapping", {})))
+            allowed = W.quote_list(list(getattr(error, "discriminator", {}).get("mapping", {})))
             return [_f("source_type_invalid", path, tag=tag, allowed=allowed,
-                       detail=f"{where} type {tag!r} is not one of {allowed}")]
+                       detail=W.detail("source_type_unknown", where=where, tag=tag, allowed=allowed))]
         return [_wrong_type_or_value(error, path)]
     block_level = (real[0] == "messages" and len(real) == 4) or (real[0] == "system" and len(real) == 2)
     if kw == "x-discriminator" or (block_level and kw == "type") or (last == "type" and kw == "const"
                                                                        and name == "TextBlockParam"):
         tag = inst.get("type") if isinstance(inst, dict) else inst
-        detail = (f"{where} must be a content block object, got {_got(inst)}" if block_level and kw == "type"
-                  else f"{where}: block type {tag!r} is not accepted here")
-        return [_f("block_type_invalid", path, detail=detail, allowed=_allowed(error), api_detail=_api_text(error))]
+        detail = (W.detail("block_not_object", where=where, got=W.got(inst)) if block_level and kw == "type"
+                  else W.detail("block_type_not_here", where=where, tag=tag))
+        return [_f("block_type_invalid", path, detail=detail, allowed=W.allowed(error), api_detail=W.api_text(error))]
     if last == "media_type" and name == "Base64ImageSourceParam":
         return [_f("image_media_type_invalid", path, value=inst)]
     if last == "media_type" and name == "Base64PDFSourceParam":
@@ -846,11 +698,11 @@ def _map_block(error: ValidationError, path: Path) -> List[Finding]:
     if name == "ToolUseBlockParam" and last == "name" and kw in ("minLength", "maxLength"):
         return [_f("tool_use_name_invalid", path)]
     if name == "ToolUseBlockParam" and last == "input":
-        return [_f("tool_use_input_invalid", path, got=_got(inst))]
+        return [_f("tool_use_input_invalid", path, got=W.got(inst))]
     if name == "ToolReferenceBlockParam" and last == "tool_name" and kw in ("minLength", "maxLength"):
         return [_f("tool_reference_invalid", path)]
     if name == "DocumentBlockParam" and last in ("title", "context") and kw != "type":
-        return [_f("document_title_context", path, detail=_human(error, where), api_detail=_api_text(error))]
+        return [_f("document_title_context", path, detail=W.human(error, where), api_detail=W.api_text(error))]
     return [_wrong_type_or_value(error, path)]
 
 
@@ -862,14 +714,13 @@ def _batch_mapper(ctx: Context, error: ValidationError) -> List[Finding]:
         return []
     if kw == "additionalProperties":
         if not path:
-            return [_f("unknown_top_level_param", (k,), param=k, reason=" of the batches endpoint",
-                       hint=" (each request goes in requests[] as {custom_id, params})") for k in _extras(error)]
-        return [_f("param_extra_field", (*path, k), field=k, owner="a batch request ({custom_id, params})")
-                for k in _extras(error)]
+            return [_f("unknown_top_level_param", (k,), param=k, reason=W.REASON["batches"],
+                       hint=W.HINT["batches"].format()) for k in _extras(error)]
+        return [_f("param_extra_field", (*path, k), field=k, owner=W.detail("batch_owner")) for k in _extras(error)]
     if kw == "required":
-        return [_f("missing_required_param", (*path, k), param=_dotted((*path, k))) for k in _missing(error)]
+        return [_f("missing_required_param", (*path, k), param=W.dotted((*path, k))) for k in _missing(error)]
     if path == ("requests",) and kw in ("minItems", "maxItems"):
-        return [_f("batch_requests_count", path, count=len(_parts(error)[2]))]
+        return [_f("batch_requests_count", path, count=len(W.parts(error)[2]))]
     if len(path) == 3 and path[2] == "custom_id":
         return [_f("batch_custom_id_invalid", path, value=error.instance)]
     return [_wrong_type_or_value(error, path)]
