@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Tuple
 
 from .._context import Context
-from ._walk import blocks_of, in_block, is_server_tool_block, thinking_on, thinking_type, turns
+from ._walk import blocks_of, is_server_tool_block, thinking_on, thinking_type, turns
 
 EFFORT_ORDER = ("low", "medium", "high", "xhigh", "max")
 THINKING_BLOCKS = ("thinking", "redacted_thinking")
@@ -68,7 +68,7 @@ def _kind(b: Any) -> Any:
 
 
 def assistant_blocks(ctx: Context) -> None:
-    """Thinking blocks first, never last (final message), signatures present."""
+    """Thinking blocks first, never last (final message)."""
     ts = turns(ctx)
     final_i = ts[-1].indices[-1] if ts and ts[-1].role == "assistant" else -1
     for i, m in ctx.iter_messages():
@@ -85,22 +85,8 @@ def assistant_blocks(ctx: Context) -> None:
             ctx.report("thinking_not_first_block", "messages", i, "content", 0, found=kinds[0])
         if i == final_i and kinds and kinds[-1] == "thinking":
             ctx.report("thinking_last_block", "messages", i)
-        for j, b in enumerate(blocks):
-            _signature(ctx, i, j, b)
-
-
-def _signature(ctx: Context, i: int, j: int, b: Any) -> None:
-    kind = _kind(b)
-    if not isinstance(kind, str):
-        return
-    field = {"thinking": "signature", "redacted_thinking": "data"}.get(kind)
-    if field is None or field in b:
-        return
-    parts = in_block(("messages", i, "content", j), b, field)  # "messages.1.content.0.thinking.signature: Field required"
-    path = ctx.path(*parts)
-    # supersede the generic shape report for the same field
-    ctx.found[:] = [v for v in ctx.found if not (v.code == "block_missing_field" and v.path == path)]
-    ctx.report("thinking_signature_missing", *parts)
+    # a thinking block without its signature (redacted_thinking without data) is the shape rule's: the schema
+    # requires the field, and the API answers "messages.1.content.0.thinking.signature: Field required"
 
 
 def final_turn(ctx: Context) -> None:
