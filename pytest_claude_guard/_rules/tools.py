@@ -21,16 +21,16 @@ def pairing(ctx: Context) -> None:
                 continue
             nxt = ts[n + 1]
             if nxt.role != "user":
-                if nxt.role != "system":
-                    ctx.report("tool_use_without_result", "messages", turn.indices[-1], ids=", ".join(ids))
+                # system messages between turns are not judged; a role the API does not know ("tool", none) is the
+                # shape rule's (role_invalid, message_missing_field): the only problem there
                 continue
-            answered = {
-                b["tool_use_id"]
-                for _, _, b in nxt.blocks()
-                if isinstance(b, dict) and b.get("type") == "tool_result" and isinstance(b.get("tool_use_id"), str)
-            }
+            results = [b for _, _, b in nxt.blocks() if isinstance(b, dict) and b.get("type") == "tool_result"]
+            answered = {b["tool_use_id"] for b in results if isinstance(b.get("tool_use_id"), str)}
+            unnamed = len(results) - sum(1 for b in results if isinstance(b.get("tool_use_id"), str))
             missing = [i for i in ids if i not in answered]
-            if missing:
+            if len(missing) > unnamed:
+                # a tool_result without a tool_use_id (the shape rule's block_missing_field) may answer any one of
+                # them: only more unanswered ids than such results are sure to be missing
                 ctx.report("tool_use_without_result", "messages", turn.indices[-1], ids=", ".join(missing))
             _results_first(ctx, nxt)
         elif turn.role == "user":
