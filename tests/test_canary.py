@@ -279,7 +279,7 @@ def test_models_refresh_masks_an_echoed_key(canaries: Dict[str, str]) -> None:
     import io
     import urllib.error
 
-    from pytest_claude_guard._models_refresh import RefreshError, fetch_models
+    from pytest_claude_guard._cli.models_refresh import RefreshError, fetch_models
 
     key = canaries["CANARY_KEY"]
 

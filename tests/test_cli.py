@@ -1,16 +1,23 @@
-"""``claude-guard check``: payload files in, compiler-style lines (or JSON) out, exit status 0 / 1 / 2 / 3."""
+"""The ``claude-guard`` command: ``check`` (payload files or a pipe in, compiler-style lines or JSON out, exit
+status 0 / 1 / 2 / 3), ``explain CODE`` and ``--version``."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
+from test_cases import run_case
 
+from pytest_claude_guard import Violation
+from pytest_claude_guard._causes import causes
 from pytest_claude_guard._cli import main
 
 VALID: Dict[str, Any] = {
@@ -120,6 +127,85 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     assert out == f"<stdin>: messages.1: {PREFILL_LINE}\n"
 
 
+class _Terminal(io.StringIO):
+    """Standard input as a terminal: nobody is piping anything in."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class _Pipe(io.TextIOWrapper):
+    """Standard input as a pipe or a redirected file (not a terminal)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8")
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "expected_code", "expected_out", "expected_err"),
+    [
+        pytest.param(["check"], _Pipe(json.dumps(PREFILL).encode()), 1, [f"<stdin>: messages.1: {PREFILL_LINE}"],
+                     ["checked 1 payload(s): 1 error(s), 0 warning(s)"], id="pipe-without-dash"),
+        pytest.param(["check", "-"], _Pipe(json.dumps(PREFILL).encode()), 1, [f"<stdin>: messages.1: {PREFILL_LINE}"],
+                     ["checked 1 payload(s): 1 error(s), 0 warning(s)"], id="pipe-with-dash"),
+        pytest.param(["check"], _Pipe(json.dumps(VALID).encode()), 0, [],
+                     ["checked 1 payload(s): 0 error(s), 0 warning(s)"], id="pipe-clean"),
+        pytest.param(["check", "--format", "json"], _Pipe(json.dumps(PREFILL).encode()), 1, None, [], id="pipe-json"),
+        pytest.param(["check"], _Terminal(), 2, [], [
+            "claude-guard check: no input: give FILE arguments, pipe a body in (claude-guard check < req.json), "
+            "or '-' to read standard input"], id="terminal-without-file"),
+        pytest.param(["check"], _Pipe(b""), 2, [], [
+            "claude-guard check: no input: give FILE arguments, pipe a body in (claude-guard check < req.json), "
+            "or '-' to read standard input; standard input was empty"], id="empty-pipe"),
+        pytest.param(["check", "-"], _Pipe(b""), 1,
+                     ["<stdin>: (body): invalid_json: the body is not valid JSON (Expecting value: line 1 column 1 (char 0))"],
+                     ["checked 1 payload(s): 1 error(s), 0 warning(s)"], id="empty-with-dash-is-judged"),
+        pytest.param(["check"], None, 2, [], ["claude-guard check: no input: give FILE arguments, pipe a body in "
+                                              "(claude-guard check < req.json), or '-' to read standard input"],
+                     id="stdin-closed"),
+    ],
+)
+def test_standard_input(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: List[str],
+    stdin: Any,
+    expected_code: int,
+    expected_out: Any,
+    expected_err: List[str],
+) -> None:
+    """No FILE reads standard input when it is a pipe or a file (as '-' always does); a terminal, a closed or an
+    empty standard input without FILE is a usage error (exit 2) that says how to pass a body."""
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(argv, capsys)
+    assert code == expected_code
+    if expected_out is None:  # JSON
+        assert [(r["file"], r["code"]) for r in json.loads(out)] == [("<stdin>", "prefill_not_supported")]
+    else:
+        assert out.splitlines() == expected_out
+    assert err.splitlines() == expected_err
+
+
+def test_standard_input_that_cannot_be_read(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A standard input whose read fails is an input problem (exit 2, one line), never an internal error."""
+
+    class Broken(_Pipe):
+        def read(self, size: Any = -1) -> str:
+            raise OSError(5, "Input/output error")
+
+        @property
+        def buffer(self) -> Any:
+            return self
+
+    monkeypatch.setattr(sys, "stdin", Broken(b""))
+    code, out, err = run(["check"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "claude-guard check: <stdin>: cannot read (Input/output error)\n"
+
+
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--format json prints one list of {file, line?, ...violation} and nothing else on stdout."""
     single = write(tmp_path, "req.json", PREFILL)
@@ -171,9 +257,6 @@ def test_endpoint_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(
-            ["check"], "no input: give FILE arguments, or '-' to read standard input", id="no-files"
-        ),
         pytest.param(["check", "{dir}/nope.json"], "{dir}/nope.json: no such file", id="missing-file"),
         pytest.param(["check", "{dir}"], "{dir}: is a directory", id="directory"),
         pytest.param(
@@ -259,12 +342,12 @@ def test_internal_failure_exits_3(
 ) -> None:
     """A crash of claude-guard itself is exit 3 with one line, never exit 1 ("violations found") and never a
     traceback; a lone surrogate in a request used to crash the output this way."""
-    from pytest_claude_guard import _check_cmd
+    from pytest_claude_guard._cli import check as check_command
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(_check_cmd, "validate_request", broken)
+    monkeypatch.setattr(check_command, "validate_request", broken)
     path = write(tmp_path, "req.json", VALID)
     code, out, err = run(["check", path], capsys)
     assert (code, out) == (3, "")
@@ -275,10 +358,10 @@ def test_engine_error_is_never_clean(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An engine_error (a rule failed: part of the request was not judged) is exit 3, not 0."""
-    from pytest_claude_guard import _check_cmd
+    from pytest_claude_guard._cli import check as check_command
     from pytest_claude_guard._causes import engine_error
 
-    monkeypatch.setattr(_check_cmd, "validate_request", lambda *a, **k: [engine_error("", "rule", ValueError("x"))])
+    monkeypatch.setattr(check_command, "validate_request", lambda *a, **k: [engine_error("", "rule", ValueError("x"))])
     path = write(tmp_path, "req.json", VALID)
     code, out, _ = run(["check", path], capsys)
     assert code == 3 and "engine_error" in out
@@ -290,3 +373,210 @@ def test_surrogate_in_output_is_escaped(tmp_path: Path, capsys: pytest.CaptureFi
 
     assert printable("model \ud800") == "model \\ud800"
     assert printable("caf\u00e9") == "caf\u00e9"
+
+
+# --- claude-guard --version ------------------------------------------------------------------------------
+
+def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints `claude-guard X.Y.Z`, the installed distribution's version, and exits 0."""
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"claude-guard {metadata.version('pytest-claude-guard')}\n"
+
+
+def test_version_falls_back_to_the_package(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not installed (a source tree on sys.path): the package's __version__."""
+    from importlib import metadata
+
+    import pytest_claude_guard
+
+    def missing(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", missing)
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out == f"claude-guard {pytest_claude_guard.__version__}\n"
+
+
+def test_version_through_the_console_script() -> None:
+    """The real command answers --version in a subprocess (no traceback, nothing on stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "pytest_claude_guard._cli", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert re.fullmatch(r"claude-guard \d+\.\d+\.\d+\S*\n", proc.stdout)
+
+
+# --- claude-guard check reading a pipe --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("argv", "expected_code", "expected_out"),
+    [
+        pytest.param([], 1, f"<stdin>: messages.1: {PREFILL_LINE}\n", id="no-file"),
+        pytest.param(["-"], 1, f"<stdin>: messages.1: {PREFILL_LINE}\n", id="dash"),
+    ],
+)
+def test_check_reads_a_real_pipe(argv: List[str], expected_code: int, expected_out: str) -> None:
+    """`... | claude-guard check` (a real pipe into a real process) judges the piped body, with or without '-'."""
+    proc = subprocess.run([sys.executable, "-m", "pytest_claude_guard._cli", "check", *argv],
+                          input=json.dumps(PREFILL), capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (expected_code, expected_out)
+    assert proc.stderr == "checked 1 payload(s): 1 error(s), 0 warning(s)\n"
+
+
+# --- claude-guard explain ----------------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "cli_golden"
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+ALL_CODES = sorted(causes())
+
+
+def _load_script(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parent.parent / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gen_examples() -> Any:
+    return _load_script("gen_examples")
+
+
+@pytest.fixture(scope="module")
+def judged(gen_examples: Any, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Dict[str, Any]], List[Violation]]:
+    """run_case of the case table, once per distinct request (the staleness test and the example tests share it)."""
+    tmp = tmp_path_factory.mktemp("examples")
+    seen: Dict[str, List[Violation]] = {}
+
+    def judge(case: Dict[str, Any], _tmp: Any = None) -> List[Violation]:
+        key = json.dumps({k: case[k] for k in gen_examples.KEPT if k in case}, sort_keys=True)
+        if key not in seen:
+            seen[key] = run_case(case, tmp)
+        return seen[key]
+
+    return judge
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_every_code_is_explained(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every cause code explains, in text and JSON: the API's answer, the fix, the severity, the docs anchor, and
+    for every cause the engine reports an invalid example and its valid counterpart."""
+    c = causes()[code]
+    status, out, err = run(["explain", code], capsys)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"{code}: {c.title}"
+    for heading in ("What triggers it:", "The API answers:", "Fix:", f"Docs: {c.docs}"):
+        assert heading in lines
+    assert any(line.startswith("Severity: ") for line in lines)
+    assert any(line.startswith("Evidence (") for line in lines)
+    assert "<{" not in out and "Traceback" not in out
+    status, out, _ = run(["explain", "--format", "json", code], capsys)
+    data = json.loads(out)
+    assert status == 0 and data["code"] == code and data["docs"] == c.docs
+    assert data["api_answer"]["status"] == (c.status or None)
+    if c.kind == "rule":
+        assert f"Invalid request (tests/cases/invalid/{code}/" in "\n".join(lines)
+        assert any(line.startswith("Valid counterpart (tests/cases/valid/") for line in lines)
+        assert set(data["examples"]) == {"invalid", "valid"}
+        assert data["severity"]["default"] == c.default_severity
+        assert data["severity"]["where"].startswith(c.default_severity)
+    else:
+        assert data["examples"] is None
+        assert lines[-1].startswith("Examples: none (")
+
+
+def test_explain_evidence_names_every_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """The evidence part lists each entry of data/evidence.json (one line each) and the API's exact messages."""
+    from pytest_claude_guard._evidence import ledger
+
+    entries = ledger()["causes"]["prefill_not_supported"]["evidence"]
+    _, out, _ = run(["explain", "prefill_not_supported"], capsys)
+    sources = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(sources) == len(entries) > 1
+    assert ("  the API printed: This model does not support assistant message prefill. The conversation must end "
+            "with a user message.") in out.splitlines()
+    assert all(e["url"] in out for e in entries if "url" in e)
+
+
+@pytest.mark.parametrize("code", ["version_header_missing", "consecutive_same_role"])
+def test_explain_golden(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole text of `claude-guard explain CODE`, word for word (UPDATE_GOLDEN=1 rewrites the file)."""
+    _, out, _ = run(["explain", code], capsys)
+    path = GOLDEN / f"explain_{code}.txt"
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(out, "utf-8")
+    assert out == path.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected_code", "expected_err", "first_out_line"),
+    [
+        pytest.param(["prefil_not_supported"], 2, "claude-guard explain: unknown cause code 'prefil_not_supported'; "
+                     "closest: prefill_not_supported (claude-guard explain --list shows every code)", None,
+                     id="typo"),
+        pytest.param(["temperature"], 2, "claude-guard explain: unknown cause code 'temperature'; closest: "
+                     "temperature_and_top_p_both (claude-guard explain --list shows every code)", None,
+                     id="part-of-a-code"),
+        pytest.param(["xyzzy"], 2, "claude-guard explain: unknown cause code 'xyzzy' (claude-guard explain --list "
+                     "shows every code)", None, id="nothing-close"),
+        pytest.param([], 2, "claude-guard explain: give a cause code (e.g. claude-guard explain "
+                     "prefill_not_supported), or --list for every code", None, id="no-code"),
+        pytest.param(["Prefill-Not-Supported"], 0, None,
+                     "prefill_not_supported: Final assistant message on a model without prefill", id="spelling"),
+        pytest.param(["https://github.com/pytest-claude-guard/pytest-claude-guard/blob/main/README.md"
+                      "#prefill_not_supported"], 0, None,
+                     "prefill_not_supported: Final assistant message on a model without prefill", id="docs-anchor"),
+        pytest.param(["--list"], 0, None, "invalid_json Body is not a JSON object", id="list"),
+    ],
+)
+def test_explain_arguments(
+    argv: List[str],
+    expected_code: int,
+    expected_err: Optional[str],
+    first_out_line: Optional[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unknown code is a usage error (exit 2) naming the closest codes; a code as pasted (any case, dashes,
+    the README anchor URL) is found; --list names every code."""
+    code, out, err = run(["explain", *argv], capsys)
+    assert code == expected_code
+    if expected_err is None:
+        assert err == ""
+        assert " ".join(out.splitlines()[0].split()) == first_out_line
+    else:
+        assert (out, err) == ("", expected_err + "\n")
+
+
+def test_explain_list_names_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """--list (text and JSON) holds every cause code once, in catalog order."""
+    _, out, _ = run(["explain", "--list"], capsys)
+    assert [line.split()[0] for line in out.splitlines()] == list(causes())
+    _, out, _ = run(["explain", "--list", "--format", "json"], capsys)
+    assert [item["code"] for item in json.loads(out)] == list(causes())
+
+
+def test_examples_file_is_current(gen_examples: Any, judged: Callable[..., List[Violation]]) -> None:
+    """data/examples.json is what scripts/gen_examples.py makes from the case files now (run it after changing a
+    case); every cause the engine reports has an example pair."""
+    shipped = json.loads((Path(gen_examples.TARGET)).read_text("utf-8"))
+    assert shipped == gen_examples.build(judged), "data/examples.json is stale: run python scripts/gen_examples.py"
+    rules = {code for code, c in causes().items() if c.kind == "rule"}
+    assert set(shipped["examples"]) == rules
+
+
+@pytest.mark.parametrize("code", sorted(c.code for c in causes().values() if c.kind == "rule"))
+def test_example_pair_is_true(code: str, gen_examples: Any, judged: Callable[..., List[Violation]]) -> None:
+    """Through validate_request (as the case table runs it), the invalid example produces the code and the valid
+    one produces neither that code nor any error."""
+    from pytest_claude_guard._cli.explain import examples
+
+    pair = examples()[code]
+    assert gen_examples.produces(judged(pair["invalid"]), code)
+    assert gen_examples.stays_clean_of(judged(pair["valid"]), code)

@@ -15,7 +15,7 @@ import pytest
 from pytest_claude_guard import load_registry, validate_request
 from pytest_claude_guard._cli import main
 from pytest_claude_guard._models import today_as
-from pytest_claude_guard._models_refresh import build_registry_file, model_entry
+from pytest_claude_guard._cli.models_refresh import build_registry_file, model_entry
 
 CANARY = "sk-ant-api03-CANARY-never-printed-0123456789"
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tupl
 import pytest
 import yaml
 
-from pytest_claude_guard import _cassettes_cmd
+from pytest_claude_guard._cli import cassettes as lint_command
 
 DATA = Path(__file__).parent / "data"
 CORPUS = ("corpus", "cassettes")  # under ../shared: use tests.conftest.shared_path(*CORPUS)
@@ -107,7 +107,7 @@ def run_lint(*args: str) -> int:
     """Run ``claude-guard lint-cassettes ARGS`` through the subcommand's own parser -> exit code."""
     parser = argparse.ArgumentParser(prog="claude-guard")
     sub = parser.add_subparsers(dest="command", required=True)
-    _cassettes_cmd.add_parser(sub)
+    lint_command.add_parser(sub)
     ns = parser.parse_args(["lint-cassettes", *args])
     return int(ns.func(ns))
 

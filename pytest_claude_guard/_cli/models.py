@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from ._models import (
+from .._models import (
     BUILTIN,
     LIFECYCLE_FIELDS,
     THINKING_TYPES,
@@ -26,7 +26,7 @@ from ._models import (
     load_registry,
     today_info,
 )
-from ._models_refresh import DEFAULT_BASE_URL, Opener, RefreshError, build_registry_file, fetch_models
+from .models_refresh import DEFAULT_BASE_URL, Opener, RefreshError, build_registry_file, fetch_models
 
 __all__ = ["add_parser", "run_list", "run_refresh", "format_table", "DEFAULT_OUTPUT"]
 

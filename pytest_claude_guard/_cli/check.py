@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import stat
 import sys
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
-from ._engine import validate_request
-from ._models import Registry, load_registry
-from ._render import printable
-from ._render import render_json, render_line, render_text, summary_line
-from ._secrets import is_credential_header, redact_body, redact_text
-from ._violation import Violation
+from .._engine import validate_request
+from .._models import Registry, load_registry
+from .._render import printable
+from .._render import render_json, render_line, render_text, summary_line
+from .._secrets import is_credential_header, redact_body, redact_text
+from .._violation import Violation
 
 __all__ = ["add_parser", "run", "Payload", "iter_payloads", "InputError", "ENVELOPE_KEYS"]
 
@@ -25,6 +26,8 @@ DEFAULT_ENDPOINT = "/v1/messages"
 STDIN = "-"
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # the API's largest body (Message Batches); more is refused unread
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+NO_INPUT = ("claude-guard check: no input: give FILE arguments, pipe a body in "
+            "(claude-guard check < req.json), or '-' to read standard input")
 
 
 class InputError(Exception):
@@ -56,7 +59,12 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
             "request was not checked; a bug: please report it).  2 wins over 3, 3 over 1."
         ),
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="payload files; '-' reads standard input")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="payload files; '-' reads standard input, as does no FILE when standard input is a pipe or a file",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument(
         "--models", metavar="PATH", help="a model registry file (from 'claude-guard models refresh')"
@@ -131,8 +139,7 @@ def iter_payloads(
 ) -> Iterator[Payload]:
     """The payloads of one FILE argument ('-' = stdin; ``.jsonl`` = one payload per non-blank line)."""
     if name == STDIN:
-        stream = stdin if stdin is not None else sys.stdin
-        data: bytes = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        data = _read_stdin(stdin if stdin is not None else sys.stdin)
         source = "<stdin>"
     else:
         data = _read_file(name)
@@ -143,6 +150,34 @@ def iter_payloads(
                 yield _payload_from(raw, f"{source}:{number}", source, number, headers, endpoint)
         return
     yield _payload_from(data, source, source, None, headers, endpoint)
+
+
+def _read_stdin(stream: Optional[TextIO]) -> bytes:
+    """Standard input's bytes (at most `MAX_INPUT_BYTES`); a closed or unreadable stream is an input problem."""
+    if stream is None:  # started with standard input closed
+        raise InputError("<stdin>: standard input is closed")
+    try:
+        if hasattr(stream, "buffer"):
+            data: bytes = stream.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            data = stream.read(MAX_INPUT_BYTES + 1).encode("utf-8")
+    except (OSError, ValueError) as exc:  # EIO, a closed file, a stream that refuses reads
+        raise InputError(f"<stdin>: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"<stdin>: input too large to check (over {MAX_INPUT_BYTES} bytes)")
+    return data
+
+
+def stdin_is_interactive(stream: Optional[TextIO] = None) -> bool:
+    """Is standard input a terminal (someone typing, not a pipe or a redirected file)?  A closed or broken
+    stream counts as interactive: there is nothing to read from it."""
+    stream = stream if stream is not None else sys.stdin
+    if stream is None:
+        return True
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def _read_file(name: str) -> bytes:
@@ -215,17 +250,29 @@ def _run(args: argparse.Namespace, *, stdout: Optional[TextIO] = None, stderr: O
     except InputError as exc:
         _say(f"claude-guard check: {exc}", err)
         return EXIT_INPUT
-    if not args.files:
-        _say("claude-guard check: no input: give FILE arguments, or '-' to read standard input", err)
-        return EXIT_INPUT
+    files: List[str] = list(args.files)
+    stdin: Optional[TextIO] = None
+    if not files:  # `... | claude-guard check`, `claude-guard check < req.json`; a terminal: say how instead
+        if stdin_is_interactive():
+            _say(NO_INPUT, err)
+            return EXIT_INPUT
+        try:
+            piped = _read_stdin(sys.stdin)
+        except InputError as exc:
+            _say(f"claude-guard check: {exc}", err)
+            return EXIT_INPUT
+        if not piped:  # `< /dev/null` (a job without input): nothing was given, not an empty body to judge
+            _say(f"{NO_INPUT}; standard input was empty", err)
+            return EXIT_INPUT
+        files, stdin = [STDIN], io.TextIOWrapper(io.BytesIO(piped))
 
     input_problems = 0
     payload_count = 0
     found: List[Violation] = []
     records: List[Dict[str, Any]] = []
-    for name in args.files:
+    for name in files:
         try:
-            for payload in iter_payloads(name, headers=headers, endpoint=args.endpoint):
+            for payload in iter_payloads(name, headers=headers, endpoint=args.endpoint, stdin=stdin):
                 payload_count += 1
                 violations = validate_request(
                     payload.body, headers=payload.headers, endpoint=payload.endpoint, registry=registry
