@@ -1,18 +1,21 @@
 """Request-body cases as data: ``tests/cases/valid/*.json`` and ``tests/cases/invalid/<code>/*.json``.
 
-A case file is ``{"description", "endpoint"?, "headers"?, "body", "generate"?, "models"?, "expect" | "near_miss_of"}``:
+A case file is ``{"description", "endpoint"?, "headers"?, "body", "generate"?, "models"?, "violations",
+"expect" | "near_miss_of"}``:
 
-* ``expect`` (invalid cases): ``{"code", "path", "severity"}``.  With severity ``error`` (the default) the first
-  error-severity violation must have that code and path.  With ``warning`` there must be no error at all and
-  the first warning must have that code and path.
-* ``near_miss_of`` (valid cases): the cause this request almost triggers.  A valid case produces no
-  error-severity violation; warnings only with codes listed in ``allow_warnings``.
+* ``violations`` (every case): the whole list the engine returns, in its order, as ``[code, path, severity]``
+  triples; the case asserts exactly that list (an extra finding beside the case's cause fails it as surely as a
+  missing one).  A valid case's list holds no error.
+* ``expect`` (invalid cases): ``{"code", "path", "severity"}``, the cause the case documents.  With severity
+  ``error`` (the default) it is the first error-severity violation.  With ``warning`` there is no error at all and
+  it is the first warning.
+* ``near_miss_of`` (valid cases): the cause this request almost triggers.
 * ``headers``: omitted = a raw-HTTP default (``anthropic-version: 2023-06-01`` plus a placeholder key); ``null``
   = unknown headers.
 * ``generate``: binary or large payloads made here before validating: ``[{"at": "messages.0.content.0.source.data",
   "kind": "png"|"jpeg"|"gif"|"webp"|"pdf"|"text", "width", "height", "pages", "bytes", "encrypted"}]``.
 * ``{"$repeat": N, "item": X}`` inside a list stands for N copies of X (``generate`` paths may go through
-  ``item``).
+  ``item``); with ``"$number": "key"`` each copy's ``key`` gets ``-1``, ``-2``, ... appended (unique ids).
 * ``models``: model entries (``data/models.json`` format) laid over the built-in registry, for causes that only
   exist for models the built-in table no longer serves.
 """
@@ -20,14 +23,18 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
+import tempfile
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_claude_guard import Violation, load_registry, validate_request
+from pytest_claude_guard._causes import DOCS_BASE, causes
 from pytest_claude_guard._models import Registry, today_as
 
 CASES = Path(__file__).parent / "cases"
@@ -35,7 +42,9 @@ DEFAULT_HEADERS: dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key
 # lifecycles are judged by date: the case verdicts are written for this day (claude-sonnet-4-5 deprecated, served)
 CASE_TODAY = "2026-11-15"
 CASE_KEYS = {"description", "endpoint", "headers", "body", "generate", "models", "expect", "near_miss_of",
-             "allow_warnings"}
+             "violations"}
+SEVERITIES = ("error", "warning")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?\}")
 
 
 # --- payload generators (pure Python: struct + zlib) ------------------------------------------------------
@@ -143,8 +152,13 @@ def _expand_repeat(body: Any) -> Any:
     if isinstance(body, list):
         out: list[Any] = []
         for item in body:
-            if isinstance(item, dict) and set(item) == {"$repeat", "item"}:
-                out.extend(_expand_repeat(item["item"]) for _ in range(int(item["$repeat"])))
+            if isinstance(item, dict) and set(item) - {"$number"} == {"$repeat", "item"}:
+                copies = [_expand_repeat(item["item"]) for _ in range(int(item["$repeat"]))]
+                key = item.get("$number")
+                if key is not None:
+                    for n, copy in enumerate(copies, start=1):
+                        copy[key] = f"{copy[key]}-{n}"
+                out.extend(copies)
             else:
                 out.append(_expand_repeat(item))
         return out
@@ -193,6 +207,19 @@ def describe(found: list[Violation]) -> str:
     return "\n".join(f"  {v.severity}: {v.code} at {v.path!r}: {v.message[:160]}" for v in found) or "  (none)"
 
 
+def listed(found: list[Violation] | tuple[Violation, ...]) -> list[list[str]]:
+    """Violations as a case file's ``violations`` list: ``[code, path, severity]`` in the engine's order."""
+    return [[v.code, v.path, v.severity] for v in found]
+
+
+@lru_cache(maxsize=None)
+def judged(path: Path) -> tuple[Violation, ...]:
+    """The engine's verdict on one case file, computed once per process: the case test, the golden texts and the
+    message hygiene checks all read this one run of the table."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return tuple(run_case(load_case(path), Path(tmp)))
+
+
 def check_invalid(case: dict[str, Any], found: list[Violation]) -> None:
     expect = case["expect"]
     severity = expect.get("severity", "error")
@@ -212,46 +239,97 @@ def check_invalid(case: dict[str, Any], found: list[Violation]) -> None:
 def check_valid(case: dict[str, Any], found: list[Violation]) -> None:
     errors = [v for v in found if v.severity == "error"]
     assert not errors, f"a valid request got errors (a false alarm):\n{describe(found)}"
-    allowed = set(case.get("allow_warnings") or ())
-    unexpected = [v for v in found if v.code not in allowed]
-    assert not unexpected, f"unexpected warnings (list them in allow_warnings if intended):\n{describe(found)}"
+
+
+def check_listed(case: dict[str, Any], found: list[Violation]) -> None:
+    """The engine returns exactly the case's ``violations``, in order."""
+    assert listed(found) == case["violations"], (
+        f"the case lists {json.dumps(case['violations'])}; the engine returned:\n{describe(found)}\n"
+        f"as a list: {json.dumps(listed(found))}"
+    )
+
+
+def check_wording(found: list[Violation]) -> None:
+    """What a user reads is complete: message, fix and api_message fully formatted, a fix and the code's anchor."""
+    for v in found:
+        for field in ("message", "fix", "api_message"):
+            text = getattr(v, field) or ""
+            assert not PLACEHOLDER.search(text), f"{v.code}.{field} has an unformatted placeholder: {text[:200]}"
+        assert v.code in causes(), f"{v.code}: not in the cause catalog"
+        assert v.fix.strip(), f"{v.code}: empty fix"
+        assert v.docs == DOCS_BASE + v.code, f"{v.code}: docs {v.docs!r} is not the anchor {DOCS_BASE + v.code!r}"
 
 
 ALL = case_files()
 
 
 @pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
-def test_case(path: Path, tmp_path: Path) -> None:
-    """Each case file gets exactly the verdict it documents."""
+def test_case(path: Path) -> None:
+    """Each case file gets exactly the verdict it documents: its whole list of violations, its cause first, and
+    every message fully formatted with a fix and a docs anchor."""
     case = load_case(path)
-    found = run_case(case, tmp_path)
+    found = list(judged(path))
     if path.relative_to(CASES).parts[0] == "invalid":
         check_invalid(case, found)
     else:
         check_valid(case, found)
+    check_listed(case, found)
+    check_wording(found)
 
 
 @pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
 def test_case_file_is_well_formed(path: Path) -> None:
-    """Case files use only the documented keys, and their kind matches their folder."""
+    """Case files use only the documented keys, list their violations, and their kind matches their folder."""
     case = load_case(path)
     rel = path.relative_to(CASES).parts
     assert set(case) - {"_path"} <= CASE_KEYS, set(case) - CASE_KEYS - {"_path"}
     assert isinstance(case.get("description"), str) and case["description"].strip()
     assert "body" in case
+    listed_ = case.get("violations")
+    assert isinstance(listed_, list), "a case lists the violations it produces (an empty list when none)"
+    for entry in listed_:
+        assert isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry), entry
+        assert entry[0] in causes() and entry[2] in SEVERITIES, entry
     if rel[0] == "invalid":
         assert len(rel) == 3 and "expect" in case and "near_miss_of" not in case
         assert case["expect"]["code"] == rel[1], "an invalid case lives in the folder named for its code"
-        assert case["expect"].get("severity", "error") in ("error", "warning")
+        assert case["expect"].get("severity", "error") in SEVERITIES
+        expect = [case["expect"]["code"], case["expect"]["path"], case["expect"].get("severity", "error")]
+        assert expect in listed_, "the case's own cause is among its violations"
     else:
         assert rel[0] == "valid" and len(rel) == 2 and "expect" not in case
         assert isinstance(case.get("near_miss_of"), str)
+        assert all(entry[2] == "warning" for entry in listed_), "a valid case lists warnings only"
 
 
 def test_cases_exist() -> None:
     """The case folders are not empty (a wrong path would make every table test vacuous)."""
     assert any(p.relative_to(CASES).parts[0] == "valid" for p in ALL)
     assert any(p.relative_to(CASES).parts[0] == "invalid" for p in ALL)
+
+
+def test_some_cases_list_more_than_their_cause() -> None:
+    """The table covers requests with several findings (the whole-list assertion is not vacuous)."""
+    several = [case_id(p) for p in ALL if len(load_case(p)["violations"]) > 1]
+    assert len(several) >= 5, several
+
+
+def test_the_same_finding_twice_is_reported_once() -> None:
+    """The engine's last step keeps one of two identical findings (no rule in the table relies on it: each case's
+    whole list is asserted, so a rule reporting a finding twice shows there)."""
+    from pytest_claude_guard import _engine
+    from pytest_claude_guard._causes import make_violation
+
+    first = make_violation("tool_use_id_duplicate", "messages.1.content.1", id="toolu_1")
+    again = make_violation("tool_use_id_duplicate", "messages.1.content.1", id="toolu_1")
+    other = make_violation("tool_use_id_duplicate", "messages.3.content.0", id="toolu_1")
+    assert _engine._finish([first, again, other]) == [first, other]
+
+
+def test_expand_repeat_numbers_the_copies() -> None:
+    """``$number`` makes each repeated item's key unique (a batch of copies without duplicate custom_ids)."""
+    body = {"requests": [{"$repeat": 3, "item": {"custom_id": "doc", "params": {}}, "$number": "custom_id"}]}
+    assert [r["custom_id"] for r in _expand_repeat(body)["requests"]] == ["doc-1", "doc-2", "doc-3"]
 
 
 @pytest.mark.parametrize(
