@@ -3,11 +3,13 @@ status 0 / 1 / 2 / 3), ``explain CODE`` and ``--version``."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -580,3 +582,38 @@ def test_example_pair_is_true(code: str, gen_examples: Any, judged: Callable[...
     pair = examples()[code]
     assert gen_examples.produces(judged(pair["invalid"]), code)
     assert gen_examples.stays_clean_of(judged(pair["valid"]), code)
+
+
+# --- the README's "Command line" block ----------------------------------------------------------------------
+
+def _readme_commands() -> List[List[str]]:
+    text = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = text.split("\n### Command line\n", 1)[1]
+    block = section.split("```\n", 2)[1]
+    commands = []
+    for line in block.splitlines():
+        words = shlex.split(line.split("#", 1)[0])
+        for stop in ("<", "|"):
+            words = words[: words.index(stop)] if stop in words else words
+        assert words[0] == "claude-guard", line
+        commands.append(words[1:])
+    return commands
+
+
+def test_readme_command_line_block_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command of README's "Command line" block is one the parser accepts (explain runs for real), and the
+    block names every subcommand."""
+    commands = _readme_commands()
+    for argv in commands:
+        if argv[0] == "explain":
+            assert main(argv) == 0, argv
+            continue
+        with pytest.raises(SystemExit) as exited:
+            main([*argv, "--help"])
+        assert exited.value.code == 0, argv
+    capsys.readouterr()
+    from pytest_claude_guard._cli import _build_parser
+
+    subparsers = next(a for a in _build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(subparsers.choices) <= {argv[0] for argv in commands}
+    assert ["--version"] in commands
