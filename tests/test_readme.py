@@ -1,14 +1,31 @@
-"""The README stays true: its cause table and its two-command Quickstart."""
+"""The README stays true: its cause table, its two-command Quickstart, the project's URLs and every docs link
+the code prints (each lands on a README heading or anchor that exists)."""
 from __future__ import annotations
 
 import pathlib
 import re
 import sys
+from typing import Any, Dict, Iterator, Tuple
+
+import pytest
+
+from readme_support import anchors
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_readme  # noqa: E402
+
+REPOSITORY = "https://github.com/pytest-claude-guard/pytest-claude-guard"
+README_URL = REPOSITORY + "/blob/main/README.md"
+
+
+def _pyproject() -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - the suite runs on 3.11+; tomli ships with pytest's own dependencies below it
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 
 
 def test_cause_table_matches_the_catalog_data() -> None:
@@ -17,14 +34,90 @@ def test_cause_table_matches_the_catalog_data() -> None:
     assert gen_readme.render(text) == text, "run: python scripts/gen_readme.py"
 
 
-def test_every_cause_has_a_docs_anchor() -> None:
-    """Each cause's docs link points at an anchor that exists in the README."""
-    from pytest_claude_guard._causes import causes
+def test_every_cause_docs_link_lands_on_the_readme() -> None:
+    """Each cause's docs link (what the failure text prints after the fix) is the repository's README with an
+    anchor that exists there; a Violation carries the same link."""
+    from pytest_claude_guard._causes import causes, make_violation
 
-    text = (ROOT / "README.md").read_text("utf-8")
+    found = anchors((ROOT / "README.md").read_text("utf-8"))
     for cause in causes().values():
-        anchor = cause.docs.rsplit("#", 1)[1]
-        assert f'<a id="{anchor}"></a>' in text, anchor
+        page, _, anchor = cause.docs.partition("#")
+        assert page == README_URL, cause.docs
+        assert anchor in found, f"{cause.code}: README has no anchor #{anchor}"
+    assert make_violation("prefill_not_supported", "messages.1").docs == README_URL + "#prefill_not_supported"
+
+
+def _readme_links() -> Iterator[Tuple[str, str]]:
+    """(where, anchor) for every link into the README: its own ``](#x)`` links, and every ``README.md#x`` the
+    package, its data and the golden files print."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    for anchor in re.findall(r"\]\(#([^)\s]+)\)", text):
+        yield "README.md", anchor
+    for anchor in re.findall(r"README\.md#([\w-]+)", text):
+        yield "README.md", anchor
+    for folder in ("pytest_claude_guard", "tests/golden", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix in (".py", ".json", ".txt", ".md") and "__pycache__" not in path.parts:
+                for anchor in re.findall(r"README\.md#([\w-]+)", path.read_text("utf-8", errors="replace")):
+                    yield str(path.relative_to(ROOT)), anchor
+
+
+def test_every_link_into_the_readme_resolves() -> None:
+    """No link into the README, in it or printed by the code, points at a section that does not exist."""
+    found = anchors((ROOT / "README.md").read_text("utf-8"))
+    links = list(_readme_links())
+    assert links
+    missing = sorted({(where, anchor) for where, anchor in links if anchor not in found})
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("markdown", "anchor"),
+    [
+        ("## Quickstart", "quickstart"),
+        ("### Cassettes (vcrpy, pytest-recording)", "cassettes-vcrpy-pytest-recording"),
+        ("### `filterwarnings = error`", "filterwarnings--error"),
+        ("### Error paths: `claude_guard.expect`", "error-paths-claude_guardexpect"),
+        ("### Options, ini keys, marker", "options-ini-keys-marker"),
+        ('| <a id="model_retired"></a>`model_retired` |', "model_retired"),
+    ],
+)
+def test_anchor_rules(markdown: str, anchor: str) -> None:
+    """Headings become GitHub's slugs (lower case, punctuation dropped, spaces to hyphens); explicit ids count."""
+    assert anchor in anchors(markdown + "\n")
+
+
+def test_code_blocks_are_not_headings() -> None:
+    """A ``# comment`` line inside a code block is not a heading (no anchor)."""
+    assert anchors("```python\n# tests/conftest.py\n```\n") == set()
+
+
+def test_project_urls() -> None:
+    """[project.urls] names the repository the package links to, and Documentation is a README anchor that exists."""
+    from pytest_claude_guard._causes import DOCS_BASE
+
+    urls = _pyproject()["project"]["urls"]
+    assert urls == {
+        "Homepage": REPOSITORY,
+        "Repository": REPOSITORY,
+        "Documentation": README_URL + "#pytest-claude-guard",
+        "Issues": REPOSITORY + "/issues",
+    }
+    assert DOCS_BASE == README_URL + "#"
+    assert urls["Documentation"].partition("#")[2] in anchors((ROOT / "README.md").read_text("utf-8"))
+
+
+def test_quickstart_needs_nothing_outside_the_clone() -> None:
+    """The Quickstart's two commands use only what the clone declares: the `test` extra (with pytest-xdist for
+    -n), the `claude-guard` script; no `../shared` path."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- quickstart:start -->(.*?)<!-- quickstart:end -->", text, re.S)
+    assert block is not None
+    project = _pyproject()["project"]
+    assert '".[test]"' in block.group(1) and "test" in project["optional-dependencies"]
+    assert any(dep.startswith("pytest-xdist") for dep in project["optional-dependencies"]["test"])
+    assert "claude-guard" in project["scripts"]
+    assert "../shared" not in block.group(1)
 
 
 def test_quickstart_has_two_commands_and_runs_the_demo_first() -> None:
