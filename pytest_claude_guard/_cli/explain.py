@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 
 from .._causes import Cause, causes
+from .._evidence import _NAMES as _PLATFORM_NAMES  # the ledger's platform names, as the README says them
 from .._evidence import DIMENSIONS, describe_scope, ledger
 from .._render import printable
 from .._secrets import redact_text
@@ -37,8 +38,6 @@ KIND_NOTES: Dict[str, str] = {
     "alias": "documented under another code: the engine reports it under the code its title names",
     "internal": "the validator's own failure, never the API's answer: the request was not fully checked",
 }
-_PLATFORM_NAMES = {"anthropic": "Anthropic API", "bedrock": "Bedrock", "vertex": "Vertex", "foundry": "Foundry",
-                   "mantle": "Bedrock Mantle"}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}")
 _NO_ANSWER = {  # a cause without an HTTP status: why there is no answer
     "rule": "no rejection yet: the API serves this request today (the finding warns ahead of a change)",
