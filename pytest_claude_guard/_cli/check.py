@@ -53,6 +53,8 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
         description=(
             "Validate Messages API request payloads. Each FILE holds a bare request body, or an envelope "
             '{"endpoint": ..., "headers": ..., "body": ...}; a .jsonl file holds one payload per line. '
+            "Without FILE, the payload is read from standard input when it is a pipe or a redirected file "
+            "(claude-guard check < req.json); at a terminal that is a usage error. "
             "Exit status: 0 every payload read and no error found; 1 an error-severity violation was found; "
             "2 usage error, or an input that could not be read (missing, not a regular file, too large): "
             "it was reported and not checked; 3 internal failure of claude-guard (a crash, or an engine_error: part of a "
