@@ -260,13 +260,62 @@ def check_wording(found: list[Violation]) -> None:
         assert v.docs == DOCS_BASE + v.code, f"{v.code}: docs {v.docs!r} is not the anchor {DOCS_BASE + v.code!r}"
 
 
+# A block's fields the API's own checks name without the block's tag: "messages.47.content.0.type: Expected
+# `thinking`..." (anthropics/claude-code#20705), "messages.0.content.4.cache_control.ttl: a ttl='1h'..."
+# (cnighswonger/claude-code-cache-fix#44).  Any other field of a content block follows the block's type tag.
+UNTAGGED_FIELDS = ("type", "cache_control")
+# The API's tag for a PDF document where its page limit names it: "messages.1.content.22.pdf.source.base64.data:
+# A maximum of 600 PDF pages may be provided" (quoted in public tests; Bedrock: "...content.1.pdf.source...").
+TAG_ALIASES = {"document": ("pdf",)}
+
+
+def path_style_problem(body: Any, path: str) -> str | None:
+    """Why ``path`` is not in the API's style for ``body`` (see tests/test_paths.py), or None.  Inside a message's
+    content block the next name is the block's type tag (``...content.0.tool_use.input``), and a tool_result's
+    blocks are at ``tool_result.content.K``.  Places the body does not hold (a generated payload) are not judged."""
+    parts = path.split(".")
+    if parts[:1] == ["requests"] and len(parts) > 3 and parts[2] == "params" and parts[1].isdigit():
+        items = body.get("requests") if isinstance(body, dict) else None
+        if not isinstance(items, list) or int(parts[1]) >= len(items) or not isinstance(items[int(parts[1])], dict):
+            return None
+        body, parts = items[int(parts[1])].get("params"), parts[3:]
+    if len(parts) < 4 or parts[0] != "messages" or parts[2] != "content" or not (parts[1] + parts[3]).isdigit():
+        return None
+    messages = body.get("messages") if isinstance(body, dict) else None
+    try:
+        block = messages[int(parts[1])]["content"][int(parts[3])]  # type: ignore[index]
+    except (IndexError, KeyError, TypeError):
+        return None
+    k = 4
+    while k < len(parts) and isinstance(block, dict):
+        tag, name = block.get("type"), parts[k]
+        if name != tag and name not in TAG_ALIASES.get(str(tag), ()):
+            if name in UNTAGGED_FIELDS or not isinstance(tag, str):
+                return None
+            return f"{path}: {'.'.join(parts[:k])} is a {tag!r} block, so its fields follow {tag!r}, not {name!r}"
+        if tag != "tool_result" or parts[k + 1:k + 2] != ["content"] or k + 2 >= len(parts):
+            return None
+        inner = block.get("content")
+        index = parts[k + 2]
+        if not index.isdigit() or not isinstance(inner, list) or int(index) >= len(inner):
+            return None
+        block, k = inner[int(index)], k + 3
+    return None
+
+
+def check_path_style(case: dict[str, Any], found: list[Violation]) -> None:
+    body = _expand_repeat(json.loads(json.dumps(case["body"])))
+    problems = [p for p in (path_style_problem(body, v.path) for v in found) if p]
+    assert not problems, "paths not in the API's style:\n" + "\n".join(problems)
+
+
 ALL = case_files()
 
 
 @pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
 def test_case(path: Path) -> None:
-    """Each case file gets exactly the verdict it documents: its whole list of violations, its cause first, and
-    every message fully formatted with a fix and a docs anchor."""
+    """Each case file gets exactly the verdict it documents: its whole list of violations, its cause first, every
+    path in the API's style, and every message fully formatted with a fix and a docs anchor."""
     case = load_case(path)
     found = list(judged(path))
     if path.relative_to(CASES).parts[0] == "invalid":
@@ -275,6 +324,7 @@ def test_case(path: Path) -> None:
         check_valid(case, found)
     check_listed(case, found)
     check_wording(found)
+    check_path_style(case, found)
 
 
 @pytest.mark.parametrize("path", ALL, ids=[case_id(p) for p in ALL])
@@ -324,6 +374,29 @@ def test_the_same_finding_twice_is_reported_once() -> None:
     again = make_violation("tool_use_id_duplicate", "messages.1.content.1", id="toolu_1")
     other = make_violation("tool_use_id_duplicate", "messages.3.content.0", id="toolu_1")
     assert _engine._finish([first, again, other]) == [first, other]
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("messages.2.content.0.tool_result.content.1", False),
+        ("messages.2.content.0.content.1", True),
+        ("messages.1.content.0.tool_use.input", False),
+        ("messages.1.content.0.input", True),
+        ("messages.1.content.0.type", False),
+        ("messages.1.content.0.cache_control.ttl", False),
+        ("requests.0.params.messages.2.content.0.content.1", True),
+        ("system.0.cache_control.ttl", False),
+    ],
+)
+def test_path_style_check(path: str, problem: bool) -> None:
+    """The style check of the case table tells the API's tagged paths from plain ones."""
+    use = {"type": "tool_use", "id": "toolu_1", "name": "t", "input": {}}
+    nested = {"type": "tool_result", "tool_use_id": "toolu_1", "content": [{"type": "text", "text": "a"}] * 2}
+    params = {"messages": [{"role": "user", "content": "Go"}, {"role": "assistant", "content": [use]},
+                           {"role": "user", "content": [nested]}]}
+    body = {**params, "requests": [{"custom_id": "a", "params": params}]}
+    assert (path_style_problem(body, path) is not None) is problem
 
 
 def test_expand_repeat_numbers_the_copies() -> None:
