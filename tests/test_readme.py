@@ -129,3 +129,54 @@ def test_quickstart_has_two_commands_and_runs_the_demo_first() -> None:
     assert len(lines) == 2
     assert "claude-guard demo" in lines[0]
     assert "pytest" in lines[1]
+
+
+def _warned_inside_scope(monkeypatch: pytest.MonkeyPatch) -> Dict[str, int]:
+    """Code -> how many requests (the case table's and the demo's, headers known) the engine reports it for only as
+    a warning although the cause's evidence covers the situation."""
+    import json
+
+    from pytest_claude_guard import _evidence, validate_request
+    from pytest_claude_guard._demo import load_examples
+
+    original = _evidence.scoped
+    found: Dict[str, int] = {}
+
+    def probe(violations: Any, ctx: Any) -> Any:
+        situation = _evidence.situation_of(ctx)
+        errors = {v.code for v in violations if v.severity == "error"}
+        if situation.version is not None:  # headers unknown: every header-dependent rule warns (said above the table)
+            for code in {v.code for v in violations if v.severity == "warning"} - errors:
+                if _evidence.covered(code, situation):
+                    found[code] = found.get(code, 0) + 1
+        return original(violations, ctx)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("pytest_claude_guard") and getattr(module, "scoped", None) is original:
+            monkeypatch.setattr(module, "scoped", probe)
+    requests = [(ex.body, ex.headers, ex.endpoint) for ex in load_examples()[1]]
+    for path in sorted((ROOT / "tests" / "cases").rglob("*.json")):
+        case = json.loads(path.read_text("utf-8"))
+        if isinstance(case, dict) and "body" in case:
+            requests.append((case["body"], case.get("headers"), case.get("endpoint", "/v1/messages")))
+    for body, headers, endpoint in requests:
+        validate_request(body, headers=headers, endpoint=endpoint)
+    assert found is not None and requests
+    return found
+
+
+def test_default_column_names_every_rule_that_warns_inside_its_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a rule judges part of its evidence's scope a warning (headers known), the cause table's default column
+    says so (gen_readme.WITHIN_SCOPE), and every line there still matches what the engine does."""
+    warned = _warned_inside_scope(monkeypatch)
+    assert set(warned) - set(gen_readme.WITHIN_SCOPE) == set(), "add a line to scripts/gen_readme.py WITHIN_SCOPE"
+    assert set(gen_readme.WITHIN_SCOPE) - set(warned) == set(), "no case shows these warning inside their scope"
+
+
+def test_default_column_wording() -> None:
+    """The scope's platforms/endpoints go into a rule's own line; a rule without one shows the evidence's scope."""
+    from pytest_claude_guard._evidence import describe_scope
+
+    assert gen_readme.default_column("auth_missing") == "warning (a gateway may add the credentials on the way)"
+    assert gen_readme.default_column("model_not_found").startswith("error (Anthropic API, messages) for an id no ")
+    assert gen_readme.default_column("role_invalid") == describe_scope("role_invalid")
