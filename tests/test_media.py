@@ -266,21 +266,45 @@ def test_probe_pdf_page_object_not_counted_inside_streams() -> None:
     assert probe_pdf_bytes(data).pages == 2
 
 
+def _image_sane(probe: ImageProbe, text: str) -> None:
+    """An image probe's facts agree: the size is the string's, a size is known only with a format, a problem or a
+    data URL means the data was not read as an image."""
+    assert probe.size == len(text)
+    assert probe.byte_length >= 0
+    assert (probe.width is None) == (probe.height is None)
+    if probe.width is not None and probe.height is not None:
+        assert probe.format is not None and probe.width >= 0 and probe.height >= 0
+    if not probe.decodable:
+        assert probe.width is None
+
+
+def _pdf_sane(probe: PdfProbe) -> None:
+    """A PDF probe's facts agree: pages only for a PDF, never negative; a reliable count is a count."""
+    if probe.pages is not None:
+        assert probe.is_pdf and probe.pages >= 0
+    if probe.pages_reliable:
+        assert probe.pages is not None
+    if probe.problem is not None:
+        assert not probe.is_pdf
+
+
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.binary(max_size=300))
 def test_probe_never_raises_on_any_bytes(data: bytes) -> None:
-    """Any byte string, base64-encoded, probes as an image and as a PDF without raising."""
-    assert isinstance(probe_image(B.b64(data)), ImageProbe)
-    assert isinstance(probe_pdf(B.b64(data)), PdfProbe)
-    assert isinstance(probe_pdf_bytes(b"%PDF-1.4\n" + data), PdfProbe)
+    """Any byte string, base64-encoded, probes as an image and as a PDF without raising, and what the probes say
+    holds together."""
+    text = B.b64(data)
+    _image_sane(probe_image(text), text)
+    _pdf_sane(probe_pdf(text))
+    _pdf_sane(probe_pdf_bytes(b"%PDF-1.4\n" + data))
 
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.text(max_size=200))
 def test_probe_never_raises_on_any_text(text: str) -> None:
     """Any string probes without raising."""
-    assert isinstance(probe_image(text), ImageProbe)
-    assert isinstance(probe_pdf(text), PdfProbe)
+    _image_sane(probe_image(text), text)
+    _pdf_sane(probe_pdf(text))
 
 
 @settings(max_examples=100, deadline=None, database=None)
@@ -289,8 +313,8 @@ def test_probe_never_raises_on_mutated_images(noise: bytes, at: int) -> None:
     """Valid headers with bytes overwritten anywhere still probe without raising."""
     for base in (B.jpeg(10, 10, app1=100), B.png(3, 3), B.webp_vp8x(5, 5), B.pdf_object_stream(2)):
         mutated = base[:at] + noise + base[at + len(noise) :]
-        assert isinstance(probe_image(B.b64(mutated)), ImageProbe)
-        assert isinstance(probe_pdf_bytes(mutated), PdfProbe)
+        _image_sane(probe_image(B.b64(mutated)), B.b64(mutated))
+        _pdf_sane(probe_pdf_bytes(mutated))
 
 
 def _objstm(header: bytes, body: bytes, n: int) -> bytes:

@@ -396,7 +396,18 @@ def _extras(error: ValidationError) -> List[str]:
     inst = error.instance if isinstance(error.instance, dict) else {}
     props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     known: FrozenSet[str] = getattr(error, "_cg_sdk_known", frozenset())  # defined by the installed SDK (see _screen)
-    return [k for k in inst if k not in props and k not in known]
+    return [_key_text(k) for k in inst if k not in props and k not in known]
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as the JSON body names it: a Python body's non-string key (``1``, ``None``) is sent as ``"1"``,
+    ``"null"``."""
+    if isinstance(key, str):
+        return key
+    try:
+        return json.dumps(key) if key is None or isinstance(key, (bool, int, float)) else str(key)
+    except ValueError:  # nan / inf
+        return str(key)
 
 
 def _missing(error: ValidationError) -> List[str]:
