@@ -513,7 +513,7 @@ def test_repetitive_text_uses_a_longer_token_length() -> None:
     assert media._text_tokens("short text") == 1
     scan = media.MediaScan(
         texts=["x" * 600],
-        images=[media.Image(("messages", 0, "content", 0, "image"), image(B.png(1000, 1000)))],
+        images=[media.Image(("messages", 0, "content", 0), image(B.png(1000, 1000)))],
     )
     assert media.estimate_tokens(scan) == 100 + 1250
 

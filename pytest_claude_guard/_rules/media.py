@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .._context import Context
 from .._media import IMAGE_TYPES, Budget, ImageProbe, PdfProbe, probe_image, probe_pdf, request_budget
 from .._models import ModelInfo
+from ._walk import in_block
 
 __all__ = ["RULES", "MediaScan", "scan"]
 
@@ -35,7 +36,7 @@ Parts = Tuple[Any, ...]
 
 @dataclass
 class Image:
-    parts: Parts  # API-style path parts ending in the block's tag: (..., "content", 2, "image")
+    parts: Parts  # the block's place: (..., "content", 2); its fields are named through in_block (the API's tags)
     block: Dict[str, Any]
     _probe: Optional[ImageProbe] = None
 
@@ -161,14 +162,13 @@ def _visit(block: Dict[str, Any], parts: Parts, out: MediaScan, depth: int) -> N
     kind = block.get("type")
     if not isinstance(kind, str):
         return
-    here = (*parts, kind)
     if kind == "text":
         if isinstance(block.get("text"), str):
             out.texts.append(block["text"])
     elif kind == "image":
-        out.images.append(Image(here, block))
+        out.images.append(Image(parts, block))
     elif kind == "document":
-        out.documents.append(Document(here, block, out.budget))
+        out.documents.append(Document(parts, block, out.budget))
         src = block.get("source")
         if isinstance(src, dict):
             data = src.get("data")
@@ -179,15 +179,15 @@ def _visit(block: Dict[str, Any], parts: Parts, out: MediaScan, depth: int) -> N
                 if isinstance(inner, str):
                     out.texts.append(inner)
                 elif isinstance(inner, list):
-                    _walk(inner, (*here, "source", "content", "content"), out, depth + 1)
+                    _walk(inner, in_block(parts, block, "source", "content", "content"), out, depth + 1)
     else:
         content = block.get("content")
         if kind == "tool_result" and isinstance(content, str):
             out.texts.append(content)
         elif isinstance(content, list) and kind in ("tool_result", "search_result"):
-            _walk(content, (*here, "content"), out, depth + 1)
+            _walk(content, in_block(parts, block, "content"), out, depth + 1)
         elif isinstance(content, dict) and depth < _MAX_DEPTH:  # server tool results (web_fetch, ...)
-            _visit(content, (*here, "content"), out, depth + 1)
+            _visit(content, in_block(parts, block, "content"), out, depth + 1)
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def _image_limit(ctx: Context, model: ModelInfo, limit: Optional[int]) -> Option
 
 
 def _data_parts(item: Image, leaf: bool = True) -> Parts:
-    return (*item.parts, "source", "base64", "data") if leaf else (*item.parts, "source", "base64")
+    return in_block(item.parts, item.block, "source", "base64", *(("data",) if leaf else ()))
 
 
 # --- rules -------------------------------------------------------------------------------------------------
@@ -338,9 +338,9 @@ def pdfs(ctx: Context) -> None:
         # the API's "pdf" tag: "messages.1.content.22.pdf.source.base64.data: A maximum of 600 PDF pages may be
         # provided" (quoted in public tests; Bedrock: "messages.38.content.1.pdf.source.base64.data: The PDF
         # specified is password protected.")
-        parts = (*item.parts, "source", "base64", "data")
+        parts = in_block(item.parts, item.block, "source", "base64", "data")
         path = ctx.path(*parts)
-        pages_parts = (*item.parts[:-1], "pdf", "source", "base64", "data")
+        pages_parts = (*item.parts, "pdf", "source", "base64", "data")  # the API's tag here, not the block's type
         if not probe.is_pdf:
             detail = f"{path} is not a usable PDF: {probe.problem}"
             ctx.report("pdf_encrypted_or_invalid", *parts, detail=detail)
