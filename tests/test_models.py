@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from server_support import serving
 
 
 from pytest_claude_guard import load_registry, validate_request
@@ -122,14 +122,8 @@ class FakeModelsAPI(BaseHTTPRequestHandler):
 @pytest.fixture
 def models_api() -> Iterator[Tuple[str, type[FakeModelsAPI]]]:
     handler = type("Handler", (FakeModelsAPI,), {"log": [], "status": 200})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:  # stopped by a signal, not a 0.5 s poll
+        yield url, handler
 
 
 def refresh(

@@ -7,13 +7,13 @@ import base64
 import gzip
 import json
 import secrets
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
+from server_support import serving
 
 from pytest_claude_guard._cli import cassettes as lint_command
 
@@ -165,11 +165,5 @@ def local_server(canary: str) -> Iterator[Tuple[str, str, List[str]]]:
     -> (base URL, canary, bodies received)."""
     received: ClassVar[List[str]] = []
     handler = type("Handler", (_Handler,), {"canary": canary, "received": received})
-    server = HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", canary, received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(HTTPServer(("127.0.0.1", 0), handler)) as url:  # stopped by a signal, not a 0.5 s poll
+        yield url, canary, received
