@@ -1,6 +1,8 @@
-"""The README's code is what works: each recipe's blocks, taken from README.md, run as a project of their own
-through pytest (the real SDK and plugin, in a subprocess, valid requests answered by a local transport or a
-cassette, every other connection refused), and the failure example prints exactly the text the README shows.
+"""The README's code is what works: the recipes' blocks, taken from README.md, run as a project through pytest
+(the real SDK and plugin, in a subprocess, valid requests answered by a local transport or a cassette, every
+other connection refused), with the xdist recipe's command line; respx / pytest-httpx in a project of their own.
+Removing the lines a recipe says are needed makes it fail, and the failure example prints exactly the text the
+README shows.
 
 Set ``UPDATE_GOLDEN=1`` to rewrite the README's failure text from the current output."""
 
@@ -12,7 +14,7 @@ import os
 import re
 import textwrap
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Set, Tuple
 
 import pytest
 import yaml
@@ -106,49 +108,82 @@ class Project:
 
 
 def test_every_recipe_is_tested() -> None:
-    """Each recipe under "Recipes" has a test here (a new recipe without one fails)."""
+    """Each recipe under "Recipes" is run by a test here (a new recipe without one fails)."""
     headings = re.findall(r"^### (.+)$", section(readme(), "Recipes"), re.M)
-    assert sorted(headings) == sorted(RECIPES), "add the new recipe to RECIPES"
+    assert sorted(headings) == sorted([*TOGETHER, RESPX, XDIST])
 
 
-# heading -> (the other recipes whose files it runs too, the expected outcomes)
-RECIPES: Dict[str, tuple[Sequence[str], Dict[str, int]]] = {
-    "Error paths: `claude_guard.expect`": ((), {"passed": 1}),
-    "respx and pytest-httpx": ((), {"passed": 3}),
-    "pytest-recording and vcrpy": ((), {"passed": 2}),
-    "`filterwarnings = error`": ((), {"passed": 2}),
-    "BlockBuster": ((), {"passed": 1}),
-    "pytest-xdist": (
-        ("Error paths: `claude_guard.expect`", "`filterwarnings = error`", "Bedrock through a gateway"),
-        {"passed": 5},
-    ),
-    "Bedrock through a gateway": ((), {"passed": 2}),
-}
+# The recipes that fit in one project run together, with the pytest-xdist recipe's command line and the
+# filterwarnings recipe's ini (so each also holds under `filterwarnings = error` and under xdist): one pytest
+# process instead of one per recipe.  respx / pytest-httpx need an ini of their own (the httpx2 alias).
+TOGETHER = (
+    "Error paths: `claude_guard.expect`",
+    "pytest-recording and vcrpy",
+    "`filterwarnings = error`",
+    "BlockBuster",
+    "Bedrock through a gateway",
+)
+RESPX = "respx and pytest-httpx"
+XDIST = "pytest-xdist"
 
 
-@pytest.mark.parametrize("heading", list(RECIPES))
-def test_recipe_works(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, heading: str) -> None:
-    """The recipe's files, as the README shows them, pass under the plugin, and the plugin checked the requests."""
-    others, outcomes = RECIPES[heading]
-    blocks = recipe_blocks(*others, heading)
-    project = Project(pytester, monkeypatch, files_of(blocks))
+def _tests_in(files: Dict[str, str]) -> List[str]:
+    return [
+        f"{path}::{name}"
+        for path, text in files.items()
+        if Path(path).name.startswith("test_")
+        for name in re.findall(r"^(?:async )?def (test_\w+)", text, re.M)
+    ]
+
+
+def _passed(result: pytest.RunResult) -> Set[str]:
+    """The tests ``-rA``'s short summary lists as passed (in whatever order xdist finished them)."""
+    return {line.split(" ", 1)[1] for line in result.stdout.lines if line.startswith("PASSED ")}
+
+
+def _run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, headings: Sequence[str], command: List[str]
+) -> Tuple[pytest.RunResult, List[str]]:
+    blocks = recipe_blocks(*headings)
+    files = files_of(blocks)
+    project = Project(pytester, monkeypatch, files)
     for cassette in _cassettes_named(blocks):
         project.record(cassette)
-    commands = commands_of(fenced_blocks(section(readme(), heading))) or [[]]
-    assert len(commands) == 1, commands
-    result = project.run(*commands[0])
-    result.assert_outcomes(**outcomes)
-    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{outcomes['passed']} request(s) checked*"])
+    tests = _tests_in(files)
+    assert tests, headings
+    result = project.run("-rA", *command)
+    return result, tests
+
+
+def test_recipes_work(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recipes' files, as the README shows them, pass under the plugin with the xdist recipe's command; every
+    request was checked, and the JSON report holds the one warning (a deprecated model) and the expected errors."""
+    commands = commands_of(fenced_blocks(section(readme(), XDIST)))
+    assert len(commands) == 1 and "-n" in commands[0], commands
+    result, tests = _run(pytester, monkeypatch, TOGETHER, commands[0])
+    result.assert_outcomes(passed=len(tests))
+    assert _passed(result) == set(tests)
+    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{len(tests)} request(s) checked*"])
     report = re.search(r"--claude-guard-report=(\S+)", " ".join(commands[0]))
-    if report:
-        data = json.loads((pytester.path / report.group(1)).read_text("utf-8"))
-        assert data["requests_checked"] == outcomes["passed"]
-        found = sorted((v["code"], v["severity"], v["expected"]) for v in data["violations"])
-        assert found == [
-            ("model_deprecated", "warning", False),
-            ("prefill_not_supported", "error", True),  # inside claude_guard.expect: the test passes
-            ("prefill_not_supported", "error", True),
-        ]
+    assert report is not None
+    data = json.loads((pytester.path / report.group(1)).read_text("utf-8"))
+    assert data["requests_checked"] == len(tests)
+    found = sorted((v["code"], v["severity"], v["expected"]) for v in data["violations"])
+    assert found == [
+        ("model_deprecated", "warning", False),
+        ("prefill_not_supported", "error", True),  # inside claude_guard.expect: the tests pass
+        ("prefill_not_supported", "error", True),
+        ("prefill_not_supported", "error", True),
+    ]
+
+
+def test_respx_recipe_works(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The respx / pytest-httpx recipe passes as shown: valid requests get the mocks' answers, a blocked one the
+    API's error, with no "not called" / "not requested" complaint beside it."""
+    result, tests = _run(pytester, monkeypatch, (RESPX,), [])
+    result.assert_outcomes(passed=len(tests))
+    assert _passed(result) == set(tests)
+    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{len(tests)} request(s) checked*"])
 
 
 def _cassettes_named(blocks: Sequence[Block]) -> List[str]:
