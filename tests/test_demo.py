@@ -315,15 +315,24 @@ def test_run_exits_one_when_the_engine_disagrees() -> None:
     assert sum(line.startswith("  MISMATCH: ") for line in lines) == 4
 
 
-def test_cli_demo_without_suite(capsys: pytest.CaptureFixture[str]) -> None:
-    """`claude-guard demo --no-suite -k` runs through the CLI entry point."""
+@pytest.mark.parametrize(
+    ("flags", "line"),
+    [
+        ([], "  ok  max_tokens: 0  FALSE -> accepted"),
+        (["--verbose"], "  -> accepted: no error (the API would answer 200)"),
+    ],
+    ids=["summary", "verbose"],
+)
+def test_cli_demo_without_suite(capsys: pytest.CaptureFixture[str], flags: List[str], line: str) -> None:
+    """`claude-guard demo --no-suite -k` runs through the CLI entry point: one line per example, or in full."""
     from pytest_claude_guard._cli import main
 
-    code = main(["demo", "--no-suite", "-k", "max-tokens-0"])
+    code = main(["demo", "--no-suite", "-k", "max-tokens-0", *flags])
     out = capsys.readouterr().out
     assert code == 0
     assert "claude-guard demo: 1 example requests, judged by the engine (no network)" in out
-    assert "  -> accepted: no error (the API would answer 200)" in out
+    assert line in out.splitlines()
+    assert (VERBOSE_HINT in out) is not flags
 
 
 # --- the example suite ------------------------------------------------------------------------------------
