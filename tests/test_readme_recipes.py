@@ -125,6 +125,7 @@ TOGETHER = (
 )
 RESPX = "respx and pytest-httpx"
 XDIST = "pytest-xdist"
+FIXTURES = "Fixtures"  # not a recipe, but a block to copy: it runs with them
 
 
 def _tests_in(files: Dict[str, str]) -> List[str]:
@@ -160,20 +161,20 @@ def test_recipes_work(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
     request was checked, and the JSON report holds the one warning (a deprecated model) and the expected errors."""
     commands = commands_of(fenced_blocks(section(readme(), XDIST)))
     assert len(commands) == 1 and "-n" in commands[0], commands
-    result, tests = _run(pytester, monkeypatch, TOGETHER, commands[0])
+    result, tests = _run(pytester, monkeypatch, (*TOGETHER, FIXTURES), commands[0])
     result.assert_outcomes(passed=len(tests))
     assert _passed(result) == set(tests)
-    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{len(tests)} request(s) checked*"])
+    # every test sends one request, but two of the Fixtures': assert_valid_request and check_mock judge bodies
+    sent = len(tests) - 2
+    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{sent} request(s) checked*"])
     report = re.search(r"--claude-guard-report=(\S+)", " ".join(commands[0]))
     assert report is not None
     data = json.loads((pytester.path / report.group(1)).read_text("utf-8"))
-    assert data["requests_checked"] == len(tests)
+    assert data["requests_checked"] == sent
     found = sorted((v["code"], v["severity"], v["expected"]) for v in data["violations"])
     assert found == [
         ("model_deprecated", "warning", False),
-        ("prefill_not_supported", "error", True),  # inside claude_guard.expect: the tests pass
-        ("prefill_not_supported", "error", True),
-        ("prefill_not_supported", "error", True),
+        *[("prefill_not_supported", "error", True)] * 4,  # inside claude_guard.expect: the tests pass
     ]
 
 
