@@ -180,3 +180,14 @@ def test_default_column_wording() -> None:
     assert gen_readme.default_column("auth_missing") == "warning (a gateway may add the credentials on the way)"
     assert gen_readme.default_column("model_not_found").startswith("error (Anthropic API, messages) for an id no ")
     assert gen_readme.default_column("role_invalid") == describe_scope("role_invalid")
+
+
+def test_without_pytest_example_prints_what_the_readme_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    """The "Without pytest" block, run as it stands, prints the output block under it."""
+    from readme_support import fenced_blocks, section
+
+    blocks = fenced_blocks(section((ROOT / "README.md").read_text("utf-8"), "Without pytest"))
+    code = next(b.text for b in blocks if b.lang == "python")
+    shown = next(b.text for b in blocks if b.lang == "text")
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out == shown
