@@ -1,13 +1,17 @@
 """Helpers for the plugin tests: an inner suite (conftest with local transports) run by pytester on either
 SDK line: "v2" (anthropic >= 1.0 over httpx2, in-process) or "v0" (0.x over httpx, a subprocess with
-``PYTHONPATH=.legacy-sdk``).  No test here touches the network."""
+``PYTHONPATH=.legacy-sdk``).  Variants of one test (sync/async, a mode, an option) run through
+``Suite.run_each``: on the 0.x line all in one subprocess, not one each.  No test here touches the network."""
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, List, Sequence
 
 import anthropic  # noqa: F401 - imported once here: in-process pytester runs then do not re-import it
 import httpx2  # noqa: F401
@@ -115,6 +119,42 @@ def api(request, client, aclient):
 '''
 
 
+# One 0.x-line process for all variants of a test: each run is pytest.main() in it, as pytester's in-process
+# runs of the >= 1.0 line are in ours.  The first run is exactly a fresh ``python -m pytest``; later ones find
+# the SDK and the plugin already imported (as every in-process run does) and forget what the run itself
+# imported from the test folder (its conftest and test modules) and its sys.path entries.  Each run's exit
+# status and output go to a file of their own.
+BATCH_DRIVER = """
+import contextlib, importlib, io, json, os, sys, time
+import pytest
+
+plan_path = sys.argv[1]
+with open(plan_path) as fh:
+    plan = json.load(fh)
+here = os.path.realpath(os.getcwd())
+results = []
+for args in plan:
+    before, path = set(sys.modules), list(sys.path)
+    importlib.invalidate_caches()
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            ret = int(pytest.main(args))
+        except SystemExit as exc:
+            ret = exc.code if isinstance(exc.code, int) else 1
+    results.append({"ret": ret, "out": out.getvalue(), "err": err.getvalue(),
+                    "duration": time.perf_counter() - start})
+    for name in set(sys.modules) - before:
+        where = getattr(sys.modules[name], "__file__", None) or ""
+        if os.path.realpath(where).startswith(here + os.sep):
+            del sys.modules[name]
+    sys.path[:] = path
+with open(plan_path + ".results", "w") as fh:
+    json.dump(results, fh)
+"""
+
+
 class Suite:
     """An inner test suite written by pytester and run on one SDK line."""
 
@@ -125,23 +165,63 @@ class Suite:
         self.monkeypatch = monkeypatch
         pytester.makeconftest(INNER_CONFTEST)
 
+    @staticmethod
+    @contextmanager
+    def variant(name: str) -> Iterator[None]:
+        """Names the variant in a failure of the assertions inside (one test checks several variants)."""
+        try:
+            yield
+        except BaseException as exc:
+            if hasattr(exc, "add_note"):  # Python >= 3.11
+                exc.add_note(f"in variant {name!r}")
+            raise
+
     def write(self, source: str, name: str = "test_inner") -> Path:
         return self.pytester.makepyfile(**{name: textwrap.dedent(source)})
 
     def ini(self, text: str) -> None:
         self.pytester.makeini("[pytest]\n" + textwrap.dedent(text))
 
-    def run(self, *args: str, subprocess: bool = False) -> pytest.RunResult:
+    def _environment(self) -> None:
         # pytest prints whole failure messages in the short summary on CI: inner output must not depend on it
         self.monkeypatch.delenv("CI", raising=False)
         self.monkeypatch.delenv("BUILD_NUMBER", raising=False)
         if self.line == "v0":
             self.monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(self.legacy), os.environ.get("PYTHONPATH")])))
+
+    def run(self, *args: str, subprocess: bool = False) -> pytest.RunResult:
+        self._environment()
+        if self.line == "v0":
             return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
         if subprocess:
             return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
         # in-process runs inherit our own suite's ``filterwarnings = error``: restore the default first
         return self.pytester.runpytest("-p", "no:cacheprovider", "-W", "default", *args)
+
+    def run_each(self, *variants: Sequence[str]) -> List[pytest.RunResult]:
+        """One run per argument list, in order: on the 0.x line all in one subprocess (``BATCH_DRIVER``),
+        on the >= 1.0 line in-process as ``run``."""
+        if self.line != "v0":
+            return [self.run(*args) for args in variants]
+        self._environment()
+        plan = [
+            [f"--basetemp={self.pytester.path / f'runpytest-each-{i}'}", "-p", "no:cacheprovider", *args]
+            for i, args in enumerate(variants)
+        ]
+        plan_path = self.pytester.path / "run_each.json"
+        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        driver = self.pytester.run(sys.executable, "-c", BATCH_DRIVER, str(plan_path))
+        assert driver.ret == 0, "\n".join(driver.errlines[-40:])
+        runs = json.loads(Path(str(plan_path) + ".results").read_text(encoding="utf-8"))
+        results = []
+        for args, run in zip(variants, runs):
+            out, err = run["out"].splitlines(), run["err"].splitlines()
+            print(f"--- run {' '.join(args)} (0.x line, in the shared process)", *out, *err, sep="\n")
+            ret = run["ret"]
+            code = pytest.ExitCode(ret) if ret in {int(c) for c in pytest.ExitCode} else ret  # as pytester's run
+            results.append(pytest.RunResult(code, out, err, run["duration"]))
+        assert len(results) == len(variants)
+        return results
 
 
 @pytest.fixture(params=["v2", "v0"])

@@ -24,19 +24,20 @@ def test_warning_then_error(client):
 """
 
 
-@pytest.mark.parametrize("mode", ["strict", "warn"])
-def test_filterwarnings_error_never_fails_on_findings_that_are_not_failures(suite: Suite, mode: str) -> None:
+def test_filterwarnings_error_never_fails_on_findings_that_are_not_failures(suite: Suite) -> None:
     """With filterwarnings = error, a warning finding passes its test, warn mode passes every test, and an
-    error's diagnosis is not hidden by a warning of the same test."""
+    error's diagnosis is not hidden by a warning of the same test (strict and warn mode: one run each)."""
     suite.ini("filterwarnings = error\n")
     suite.write(WARNING_AND_ERROR)
-    result = suite.run(f"--claude-guard={mode}")
-    if mode == "warn":
-        result.assert_outcomes(passed=2, warnings=3)
-    else:
-        result.assert_outcomes(passed=1, failed=1, warnings=2)
-        result.stdout.fnmatch_lines(["*prefill_not_supported (error, confirmed) at messages.1*"])
-    result.stdout.fnmatch_lines(["*model_not_found*warning*2x*first: test_inner.py::test_warning_only"])
+    modes = ["strict", "warn"]
+    for mode, result in zip(modes, suite.run_each(*([f"--claude-guard={mode}"] for mode in modes))):
+        with suite.variant(mode):
+            if mode == "warn":
+                result.assert_outcomes(passed=2, warnings=3)
+            else:
+                result.assert_outcomes(passed=1, failed=1, warnings=2)
+                result.stdout.fnmatch_lines(["*prefill_not_supported (error, confirmed) at messages.1*"])
+            result.stdout.fnmatch_lines(["*model_not_found*warning*2x*first: test_inner.py::test_warning_only"])
 
 
 FUNCTION_CALL = """
@@ -281,24 +282,26 @@ def test_live(client):
 """
 
 
-@pytest.mark.parametrize("drift", ["report", "fail"])
-def test_replayed_recording_of_a_retired_model_is_drift(suite: Suite, drift: str) -> None:
+def test_replayed_recording_of_a_retired_model_is_drift(suite: Suite) -> None:
     """A vcrpy replay of a 200 recorded for a since-retired model is reported as drift (the run passes),
     while the same request through a MockTransport fails; --claude-guard-drift=fail makes the replay fail."""
     suite.write(REPLAY)
-    result = suite.run(f"--claude-guard-drift={drift}")
-    if drift == "report":
-        result.assert_outcomes(passed=1, failed=1)
-        result.stdout.fnmatch_lines(
-            [
-                "1 test(s) replay recordings of retired models: re-recording them will fail*",
-                "  claude-3-opus-20240229 (model_retired): 1 test(s), e.g. test_inner.py::test_replayed (*retired.json)",
-                "FAILED test_inner.py::test_live - *model_retired*",
-            ]
-        )
-    else:
-        result.assert_outcomes(failed=2)
-        result.stdout.fnmatch_lines(["*replayed from *retired.json: re-recording it will fail*"])
+    drifts = ["report", "fail"]
+    for drift, result in zip(drifts, suite.run_each(*([f"--claude-guard-drift={drift}"] for drift in drifts))):
+        with suite.variant(drift):
+            if drift == "report":
+                result.assert_outcomes(passed=1, failed=1)
+                result.stdout.fnmatch_lines(
+                    [
+                        "1 test(s) replay recordings of retired models: re-recording them will fail*",
+                        "  claude-3-opus-20240229 (model_retired): 1 test(s), e.g. test_inner.py::test_replayed"
+                        " (*retired.json)",
+                        "FAILED test_inner.py::test_live - *model_retired*",
+                    ]
+                )
+            else:
+                result.assert_outcomes(failed=2)
+                result.stdout.fnmatch_lines(["*replayed from *retired.json: re-recording it will fail*"])
 
 
 RESPX_BESIDE_HTTPX2 = """

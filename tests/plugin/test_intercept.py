@@ -1,17 +1,16 @@
-"""Every SDK request is checked on both SDK lines, sync and async; invalid ones never reach the transport."""
+"""Every SDK request is checked on both SDK lines, sync and async; invalid ones never reach the transport.
+
+Each test runs its inner suite once per kind (``--kind``), both in one process on the 0.x line."""
 
 from __future__ import annotations
-
-import pytest
 
 from typing import Any as Suite
 
 KINDS = ["sync", "async"]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_valid_calls_pass_and_reach_the_transport(suite: Suite, kind: str) -> None:
-    """Valid create, create(stream=True) and count_tokens calls pass and are all sent."""
+def test_valid_calls_pass_and_reach_the_transport(suite: Suite) -> None:
+    """Valid create, create(stream=True) and count_tokens calls pass and are all sent, sync and async."""
     suite.write(
         """
         from conftest import USER
@@ -23,14 +22,15 @@ def test_valid_calls_pass_and_reach_the_transport(suite: Suite, kind: str) -> No
             assert len(transport.requests) == 3
         """
     )
-    result = suite.run(f"--kind={kind}")
-    result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*= claude-guard =*", "3 request(s) checked, no violations"])
+    for kind, result in zip(KINDS, suite.run_each(*([f"--kind={kind}"] for kind in KINDS))):
+        with suite.variant(kind):
+            result.assert_outcomes(passed=1)
+            result.stdout.fnmatch_lines(["*= claude-guard =*", "3 request(s) checked, no violations"])
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_invalid_call_is_not_sent_and_fails_naming_code_and_path(suite: Suite, kind: str) -> None:
-    """A prefill on claude-opus-4-6 raises BadRequestError, never reaches the transport, and fails the test."""
+def test_invalid_call_is_not_sent_and_fails_naming_code_and_path(suite: Suite) -> None:
+    """A prefill on claude-opus-4-6 raises BadRequestError, never reaches the transport, and fails the test,
+    sync and async."""
     suite.write(
         """
         import anthropic, pytest
@@ -45,25 +45,25 @@ def test_invalid_call_is_not_sent_and_fails_naming_code_and_path(suite: Suite, k
             print("SDK raised", type(info.value).__name__)
         """
     )
-    result = suite.run(f"--kind={kind}", "-rf", "-s")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*SDK raised BadRequestError*",
-            "prefill_not_supported (claude-guard: 1 request in this test the Anthropic API would reject)",
-            "POST http://127.0.0.1:9/v1/messages (anthropic SDK, called at *): not sent: answered with the API's error",
-            "prefill_not_supported (error, *) at messages.1",
-            "  API answers: HTTP 400 invalid_request_error: *",
-            "  Fix: *",
-            "1 request(s) checked: 1 violation(s) in 1 test(s) (1 error(s), 0 warning(s))",
-            "  prefill_not_supported  error      1x  first: test_inner.py::test_prefill",
-        ]
-    )
+    for kind, result in zip(KINDS, suite.run_each(*([f"--kind={kind}", "-rf", "-s"] for kind in KINDS))):
+        with suite.variant(kind):
+            result.assert_outcomes(failed=1)
+            result.stdout.fnmatch_lines(
+                [
+                    "*SDK raised BadRequestError*",
+                    "prefill_not_supported (claude-guard: 1 request in this test the Anthropic API would reject)",
+                    "POST http://127.0.0.1:9/v1/messages (anthropic SDK, called at *): not sent: answered with the API's error",
+                    "prefill_not_supported (error, *) at messages.1",
+                    "  API answers: HTTP 400 invalid_request_error: *",
+                    "  Fix: *",
+                    "1 request(s) checked: 1 violation(s) in 1 test(s) (1 error(s), 0 warning(s))",
+                    "  prefill_not_supported  error      1x  first: test_inner.py::test_prefill",
+                ]
+            )
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_swallowed_error_still_fails_the_test(suite: Suite, kind: str) -> None:
-    """Code that catches the API error does not hide the violation: the test still fails."""
+def test_swallowed_error_still_fails_the_test(suite: Suite) -> None:
+    """Code that catches the API error does not hide the violation: the test still fails, sync and async."""
     suite.write(
         """
         import anthropic
@@ -77,9 +77,10 @@ def test_swallowed_error_still_fails_the_test(suite: Suite, kind: str) -> None:
             assert transport.requests == []
         """
     )
-    result = suite.run(f"--kind={kind}")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*prefill_not_supported (error, *) at messages.1*"])
+    for kind, result in zip(KINDS, suite.run_each(*([f"--kind={kind}"] for kind in KINDS))):
+        with suite.variant(kind):
+            result.assert_outcomes(failed=1)
+            result.stdout.fnmatch_lines(["*prefill_not_supported (error, *) at messages.1*"])
 
 
 def test_retired_model_raises_not_found_without_retry(suite: Suite) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from textwrap import dedent
 from typing import Any as Suite
 
-import pytest
-
 RAW = """
 import json
 BAD = b'{"model": "claude-opus-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]'  # truncated JSON
@@ -15,12 +13,10 @@ GOOD = json.dumps({"model": "claude-opus-4-6", "max_tokens": 5, "messages": [{"r
 """
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
-def test_raw_httpx_family_any_host(suite: Suite, kind: str) -> None:
-    """Raw httpx (0.x line) / httpx2 (>= 1.0 line) calls to any host's /v1/messages are checked; others are not."""
-    suite.write(
-        RAW
-        + dedent("""
+def test_raw_httpx_family_any_host(suite: Suite) -> None:
+    """Raw httpx (0.x line) / httpx2 (>= 1.0 line) calls to any host's /v1/messages are checked; others are not;
+    sync and async (one test file each, both runs in one process on the 0.x line)."""
+    source = RAW + dedent("""
         import asyncio
         from conftest import http
 
@@ -43,11 +39,16 @@ def test_raw_httpx_family_any_host(suite: Suite, kind: str) -> None:
 
         def test_other_endpoint():
             assert send("https://chat.example/api/messages", BAD) == (200, 1)
-        """).replace("KIND", repr(kind))
-    )
-    result = suite.run()
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["POST https://gateway.example/anthropic/v1/messages (http*): not sent*", "invalid_json *"])
+        """)
+    kinds = ["sync", "async"]
+    for kind in kinds:
+        suite.write(source.replace("KIND", repr(kind)), name=f"test_{kind}")
+    for kind, result in zip(kinds, suite.run_each(*([f"test_{kind}.py"] for kind in kinds))):
+        with suite.variant(kind):
+            result.assert_outcomes(passed=2, failed=1)
+            result.stdout.fnmatch_lines(
+                ["POST https://gateway.example/anthropic/v1/messages (http*): not sent*", "invalid_json *"]
+            )
 
 
 def test_requests_library(suite_v2: Suite) -> None:
