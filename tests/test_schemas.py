@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import copy
 import difflib
+import gzip
 import importlib.util
 import json
+import subprocess
+import sys
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from jsonschema import Draft202012Validator
+from shared_support import shared_path
+from test_cases import CASES, _set_at, generate
 
 from pytest_claude_guard import _schemas as S
 
@@ -233,3 +239,172 @@ def test_fast_path_agrees_with_jsonschema(patch: Dict[str, Any]) -> None:
 def test_validators_are_cached() -> None:
     """One validator object per (schema, platform)."""
     assert S.validator("messages", "anthropic") is S.validator("messages", "anthropic")
+
+
+# --- the fast path (jsonschema-rs) gives jsonschema's verdict ---------------------------------------------------
+PAIRS = [(name, platform) for name in S.SCHEMA_NAMES for platform in S.PLATFORMS]
+PAIR_IDS = [f"{name}-{platform}" for name, platform in PAIRS]
+REPEAT_CAP = 1000  # jsonschema takes minutes over 100,000 repeated messages; see _case_bodies
+
+
+def _expand(body: Any, cap: int) -> Any:
+    """``{"$repeat": N, "item": X}`` expanded as the case runner does, to at most ``cap`` copies."""
+    if isinstance(body, dict):
+        return {k: _expand(v, cap) for k, v in body.items()}
+    if isinstance(body, list):
+        out: List[Any] = []
+        for item in body:
+            if isinstance(item, dict) and set(item) == {"$repeat", "item"}:
+                out.extend(_expand(item["item"], cap) for _ in range(min(cap, int(item["$repeat"]))))
+            else:
+                out.append(_expand(item, cap))
+        return out
+    return body
+
+
+def _with_batch_params(bodies: List[Tuple[str, Any, Any]]) -> List[Tuple[str, Any, Any]]:
+    """Each body, and each distinct batch item's ``params`` (the engine validates those as Messages bodies)."""
+    out = list(bodies)
+    for where, _, capped in bodies:
+        requests = capped.get("requests") if isinstance(capped, dict) else None
+        distinct = {json.dumps(item.get("params"), sort_keys=True): item.get("params")
+                    for item in (requests if isinstance(requests, list) else []) if isinstance(item, dict)}
+        out.extend((f"{where}: a batch item's params", params, params) for params in distinct.values())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _case_bodies() -> Tuple[Tuple[str, Any, Any], ...]:
+    """(case, body as the case runner builds it, the same with each ``$repeat`` cut to REPEAT_CAP copies) for every
+    case file (valid, invalid, mined accepted and rejected)."""
+    out = []
+    for path in sorted(CASES.rglob("*.json")):
+        case = json.loads(path.read_text("utf-8"))
+        body = json.loads(json.dumps(case["body"]))
+        for spec in case.get("generate") or []:
+            _set_at(body, spec["at"], generate(spec))
+        where = str(path.relative_to(CASES))
+        out.append((where, _expand(body, 10**9), _expand(body, REPEAT_CAP)))
+    return tuple(_with_batch_params(out))
+
+
+@lru_cache(maxsize=1)
+def _corpus_bodies(path: Path) -> Tuple[Tuple[str, Any, Any], ...]:
+    """Every distinct request body of the dev corpus (recorded real traffic), batch items' params included."""
+    seen: Dict[str, Tuple[str, Any, Any]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                record = json.loads(line)
+                body = record.get("request_body")
+                seen.setdefault(json.dumps(body, sort_keys=True), (record["id"], body, body))
+    return tuple(_with_batch_params(list(seen.values())))
+
+
+@lru_cache(maxsize=None)
+def _stock(name: str, platform: str) -> Any:
+    return Draft202012Validator(S.schema_for(name, platform))
+
+
+def _disagreements(name: str, platform: str, bodies: Tuple[Tuple[str, Any, Any], ...]) -> List[str]:
+    stock = _stock(name, platform)
+    found = []
+    for where, body, capped in bodies:
+        fast = S.is_valid(name, platform, body)
+        if capped is not body and S.is_valid(name, platform, capped) != fast:
+            found.append(f"{where}: cutting $repeat to {REPEAT_CAP} copies changes the verdict: raise REPEAT_CAP")
+        elif stock.is_valid(capped) != fast:
+            found.append(f"{where}: the fast path says {fast}, jsonschema {not fast}")
+    return found
+
+
+@pytest.mark.parametrize(("name", "platform"), PAIRS, ids=PAIR_IDS)
+def test_fast_path_gives_jsonschemas_verdict_on_every_case_body(name: str, platform: str) -> None:
+    """Every schema on every platform, over every case body: jsonschema-rs (the fast path) and a stock
+    Draft202012Validator agree (a body of 100,000 repeated messages is judged by jsonschema with 1,000 of them,
+    after the fast path gives both lengths the same verdict)."""
+    bodies = _case_bodies()
+    assert len(bodies) > 300
+    assert _disagreements(name, platform, bodies) == []
+
+
+@pytest.mark.parametrize(("name", "platform"), PAIRS, ids=PAIR_IDS)
+def test_fast_path_gives_jsonschemas_verdict_on_every_corpus_body(name: str, platform: str) -> None:
+    """Every schema on every platform, over every distinct request body of the dev corpus (recorded real
+    traffic): jsonschema-rs and a stock Draft202012Validator agree."""
+    bodies = _corpus_bodies(shared_path("corpus", "dev.jsonl.gz"))
+    assert len(bodies) > 2000
+    assert _disagreements(name, platform, bodies) == []
+
+
+class _StrEnum(str):
+    """A ``str`` subclass (an enum's value in a body given as a dict): jsonschema-rs does not take it."""
+
+
+# Where jsonschema-rs and jsonschema read a value differently.  A False from the fast path only sends the body to
+# iter_errors (jsonschema), which has the last word; a True skips it, so each row says why skipping is right.
+DIVERGENT: List[Tuple[str, Dict[str, Any], bool, bool]] = [
+    # (what, patch, fast path, jsonschema)
+    ("a name ending in a newline: ECMA-262 '$' (the JSON Schema standard) ends the text; Python's re.search "
+     "matches before a final newline", {"tools": [{"name": "get_weather\n", "input_schema": {"type": "object"}}]},
+     False, True),
+    ("NaN, not a JSON number (the engine warns that the body is not strict JSON)", {"temperature": float("nan")},
+     False, True),
+    ("Infinity, likewise", {"temperature": float("inf")}, False, True),
+    ("a tuple is sent as a JSON array", {"messages": ({"role": "user", "content": "Hello"},)}, True, False),
+    ("a tuple inside a tool's input_schema, likewise",
+     {"tools": [{"name": "t", "input_schema": {"type": "object", "required": ("a",)}}]}, True, False),
+]
+SAME: List[Tuple[str, Dict[str, Any], bool]] = [
+    ("1024.0 is an integer", {"max_tokens": 1024.0}, True),
+    ("1.5 is not", {"max_tokens": 1.5}, False),
+    ("True is not an integer", {"max_tokens": True}, False),
+    ("an integer beyond 64 bits", {"max_tokens": 10**30}, True),
+    ("a negative one", {"max_tokens": -(10**30)}, False),
+    ("astral characters count once toward maxLength", {"metadata": {"user_id": "\U0001F600" * 512}}, True),
+    ("one too many", {"metadata": {"user_id": "\U0001F600" * 513}}, False),
+    ("a non-ASCII digit is not [0-9]", {"tools": [{"name": "get_\u0663", "input_schema": {"type": "object"}}]}, False),
+    ("a lone surrogate is a string to both (the engine rejects it as JSON)",
+     {"messages": [{"role": "user", "content": "a\ud800b"}]}, True),
+    ("a str subclass: jsonschema-rs refuses it, jsonschema answers", {"model": _StrEnum("claude-sonnet-4-6")}, True),
+    ("a key that is not a string, likewise",
+     {"tools": [{"name": "t", "input_schema": {"type": "object", 1: "x"}}]}, True),  # type: ignore[dict-item]
+    ("bytes, likewise", {"model": b"claude"}, False),
+]
+
+
+@pytest.mark.parametrize(("what", "patch", "fast", "reference"), DIVERGENT, ids=[d[0][:40] for d in DIVERGENT])
+def test_where_the_fast_path_and_jsonschema_differ(what: str, patch: Dict[str, Any], fast: bool, reference: bool) -> None:
+    """The known differences, each on purpose: values no JSON text holds (NaN, a tuple), and pattern '$'."""
+    body = {**BASE, **patch}
+    assert (S.is_valid("messages", "anthropic", body), _stock("messages", "anthropic").is_valid(body)) == (fast, reference)
+    if not fast:  # the precise path runs and finds nothing: no violation comes of it
+        assert S.iter_errors("messages", "anthropic", body) == []
+
+
+@pytest.mark.parametrize(("what", "patch", "verdict"), SAME, ids=[s[0][:40] for s in SAME])
+def test_fast_path_edge_values(what: str, patch: Dict[str, Any], verdict: bool) -> None:
+    """Numbers, string lengths, patterns and Python values jsonschema-rs cannot read: jsonschema's verdict."""
+    body = {**BASE, **patch}
+    assert S.is_valid("messages", "anthropic", body) is verdict
+    assert _stock("messages", "anthropic").is_valid(body) is verdict
+
+
+def test_fast_path_without_jsonschema_rs() -> None:
+    """Where jsonschema-rs cannot be imported (no wheel for the platform, installed with --no-deps), the fast path
+    is the jsonschema validator: the same verdicts, in a fresh interpreter that cannot import it."""
+    script = (
+        "import json, sys\n"
+        "sys.modules['jsonschema_rs'] = None  # import jsonschema_rs raises ImportError\n"
+        "from pytest_claude_guard import _schemas as S\n"
+        "S.preload()\n"
+        "cases = json.loads(sys.stdin.read())\n"
+        "print(json.dumps([S.is_valid(n, p, b) for n, p, b in cases]))\n"
+        "assert 'jsonschema_rs' not in {m for m, v in sys.modules.items() if v is not None}\n"
+    )
+    bodies = [copy.deepcopy({**BASE, **patch}) for patch in MUTATIONS] + copy.deepcopy(VALID_BODIES)
+    cases = [(name, platform, body) for body in bodies for name, platform in PAIRS if name.startswith("messages")]
+    out = subprocess.run([sys.executable, "-c", script], input=json.dumps(cases), capture_output=True, text=True,
+                         check=True, cwd=REPO)
+    assert json.loads(out.stdout) == [S.is_valid(n, p, b) for n, p, b in cases]
+    assert True in json.loads(out.stdout) and False in json.loads(out.stdout)
