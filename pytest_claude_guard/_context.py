@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import operator
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -132,6 +133,28 @@ def _decode_blob(value: Any) -> Any:
         return None
 
 
+# raw header name (bytes) -> its lower-cased text: a client sends the same few names on every request
+_HEADER_NAMES: Dict[bytes, str] = {}
+_HEADER_NAMES_MAX = 1024
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _from_raw(raw: List[Any]) -> Optional[Dict[str, str]]:
+    """httpx's raw (name, value) byte pairs, normalised in a few C calls: None when a name repeats (joined with
+    ", " by the loop instead) or a value holds a line break (the join below could not be split back)."""
+    try:
+        names = b"\n".join(map(_FIRST, raw)).lower().decode("latin-1").split("\n")
+        values = b"\n".join(map(_SECOND, raw)).decode("latin-1").split("\n")
+    except (TypeError, IndexError, AttributeError):
+        return None
+    if len(values) != len(raw) or len(names) != len(raw):
+        return None
+    out = NormalizedHeaders(zip(names, values))
+    return out if len(out) == len(raw) else None
+
+
 def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     """Lower-cased header names; repeated headers joined with ", " (as they reach the API)."""
     if headers is None:
@@ -142,12 +165,22 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     try:
         raw = getattr(headers, "raw", None)  # httpx / httpx2 Headers: bytes pairs, no per-call decoding layer
         if isinstance(raw, list) and hasattr(headers, "multi_items"):
+            fast = _from_raw(raw)
+            if fast is not None:
+                return fast
             try:
+                names = _HEADER_NAMES
                 for key, value in raw:
-                    k = key.decode("latin-1").lower()
+                    k = names.get(key)
+                    if k is None:
+                        k = key.decode("latin-1").lower()
+                        if len(names) < _HEADER_NAMES_MAX:
+                            names[bytes(key)] = k
                     v = value.decode("latin-1")
-                    prev = out.get(k)
-                    out[k] = v if prev is None else f"{prev}, {v}"
+                    if k in out:
+                        out[k] = f"{out[k]}, {v}"
+                    else:
+                        out[k] = v
                 return out
             except (AttributeError, TypeError, ValueError):
                 out.clear()  # not bytes pairs after all: the general path below

@@ -21,7 +21,7 @@ from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
 from ._rules import BATCH_RULES, ENVELOPE_RULES, REQUEST_RULES, Rule
 from ._rules import preload as _preload_rules
-from ._rules._gates import features, gated
+from ._rules._gates import Planner, features
 from ._violation import Violation
 
 __all__ = ["validate_request", "preload", "MAX_BODY_BYTES"]
@@ -32,7 +32,7 @@ MAX_BODY_BYTES = 256 * 1024 * 1024
 
 # rules skipped where the body lacks their trigger; False runs every rule (tests compare both)
 GATING = True
-_GATED_RULES = gated(REQUEST_RULES)
+_PLANNER = Planner(REQUEST_RULES)
 
 
 def _too_large(size: int, kind: Optional[str]) -> Violation:
@@ -118,15 +118,10 @@ def _run_request_rules(ctx: Context) -> None:
         return
     try:
         present = features(ctx)
+        plan = _PLANNER.plan(present)
     except Exception:  # noqa: BLE001 - a walk that fails opens every gate
-        _run(REQUEST_RULES, ctx)
-        return
-    for rule, gate in _GATED_RULES:
-        try:
-            if gate is None or not present.complete or gate(present):
-                rule(ctx)
-        except Exception as exc:  # noqa: BLE001 - the engine never raises; a rule bug becomes a warning
-            ctx.found.append(engine_error(ctx.path(), getattr(rule, "__name__", "rule"), exc))
+        plan = REQUEST_RULES
+    _run(plan, ctx)
 
 
 def _sort_key(v: Violation, order: Dict[str, int]) -> Tuple[int, int, int]:

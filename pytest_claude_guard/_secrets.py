@@ -257,10 +257,23 @@ def _mask_common(text: str) -> str:
 _TRIGGERS = (b"sk-ant-", b"earer", b"EARER", b"@", b"Credential=", b"Signature=")
 
 
+_TRIGGERS_BYTES = re.compile(b"|".join(re.escape(t) for t in _TRIGGERS))
+_TRIGGERS_TEXT = re.compile("|".join(re.escape(t.decode("ascii")) for t in _TRIGGERS))
+
+
 def _may_hold_secret(raw: bytes) -> bool:
-    if any(t in raw for t in _TRIGGERS):
+    # one regex call for a small body; a large one (megabytes of base64) is scanned faster substring by substring
+    if (_TRIGGERS_BYTES.search(raw) is not None) if len(raw) < 8192 else any(t in raw for t in _TRIGGERS):
         return True
     return b"=" in raw and (b"?" in raw or b"&" in raw or b";" in raw)
+
+
+def _text_may_hold_secret(text: str) -> bool:
+    """False when `redact_text` (with no known secrets) would return ``text`` unchanged: none of the substrings
+    its patterns need is in it."""
+    if _TRIGGERS_TEXT.search(text) is not None:
+        return True
+    return "=" in text and ("?" in text or "&" in text or ";" in text)
 
 
 def _mask_known(text: str, known: Iterable[str]) -> str:
@@ -329,7 +342,14 @@ def _shown(value: str) -> str:
 def redact_headers(headers: Any) -> Dict[str, str]:
     """Lower-cased headers; values masked unless the header is on the allow-list (and redacted even then)."""
     if type(headers) is NormalizedHeaders:  # names lower-cased, values str: the capture's common case
-        return {name: _shown(value) if name in SHOWN_HEADERS else MASK for name, value in headers.items()}
+        copy = dict(headers)
+        for name in copy.keys() - SHOWN_HEADERS:  # credentials and unknown headers: a few per request
+            copy[name] = MASK
+        if _text_may_hold_secret("\n".join(copy.values())):  # rarely: each shown value redacted on its own
+            for name, value in copy.items():
+                if name in SHOWN_HEADERS:
+                    copy[name] = _shown(value)
+        return copy
     out: Dict[str, str] = {}
     try:
         items = list(headers.items())

@@ -59,6 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_UNINSTALL] = _install(guard)
     if _is_worker(config):
         config.pluginmanager.register(_WorkerShipping(), "claude_guard_worker_shipping")
+    elif _distributed(config):
+        config.pluginmanager.register(_ControllerMerging(), "claude_guard_controller_merging")
 
 
 def _install(guard: Guard) -> Callable[[], None]:
@@ -176,19 +178,30 @@ class _WorkerShipping:
         return report
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """pytest-xdist controller: merge what a worker shipped with a test's teardown report."""
-    payload = getattr(report, report_mod.PAYLOAD_KEY, None)
-    if payload is None or not hasattr(report, "node"):
-        return
-    config = report.node.config if hasattr(report.node, "config") else None
-    guard = _controller_guard(config)
-    if guard is not None:
-        guard.checked += report_mod.merge_payload(guard.records, payload)
+class _ControllerMerging:
+    """pytest-xdist controller only (registered at configure when tests are distributed): merge what a worker
+    shipped with a test's teardown report."""
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        payload = getattr(report, report_mod.PAYLOAD_KEY, None)
+        if payload is None or not hasattr(report, "node"):
+            return
+        config = report.node.config if hasattr(report.node, "config") else None
+        guard = _controller_guard(config)
+        if guard is not None:
+            guard.checked += report_mod.merge_payload(guard.records, payload)
 
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workeroutput")
+
+
+def _distributed(config: pytest.Config) -> bool:
+    """pytest-xdist will start workers (``-n N``, ``--dist``, ``--tx``): set before any plugin configures."""
+    try:
+        return config.getoption("dist", "no") not in ("no", None) or bool(config.getoption("tx", None))
+    except ValueError:
+        return False
 
 
 def _controller_guard(config: Optional[pytest.Config]) -> Optional[Guard]:

@@ -142,7 +142,10 @@ class Guard:
         self.origins: Origins[Capture] = Origins()
         self._quiet: contextvars.ContextVar[bool] = contextvars.ContextVar(f"claude_guard_quiet_{id(self)}", default=False)
         self.session = Capture(SESSION_ID, settings)
-        # request -> (verdict, what the adapter judged); SDK call (idempotency key) -> (body checked, verdict)
+        # request -> (verdict, what the adapter judged): kept on the request object itself (an attribute named for
+        # this guard: one lookup when a later hook sees the request), or here for objects without a __dict__;
+        # SDK call (idempotency key) -> (body checked, verdict)
+        self._mark = f"_claude_guard_verdict_{id(self):x}"
         self._verdicts: "weakref.WeakKeyDictionary[Any, Tuple[Optional[Block], Any]]" = weakref.WeakKeyDictionary()
         self._calls: "collections.OrderedDict[str, Tuple[bytes, Optional[Block]]]" = collections.OrderedDict()
 
@@ -187,9 +190,12 @@ class Guard:
         """The verdict on ``request`` and what was judged; ``call``: keep the checked body for the SDK call's
         retries (a reference, no copy or hash; the last ``_CALLS`` calls: retries follow their first attempt)."""
         try:
-            self._verdicts[request] = (block, judged)
-        except TypeError:
-            pass
+            vars(request)[self._mark] = (block, judged)
+        except TypeError:  # no __dict__ (slots): kept beside it while it lives
+            try:
+                self._verdicts[request] = (block, judged)
+            except TypeError:
+                pass
         if call is not None and judged is not None:
             with self._lock:
                 self._calls[call] = (judged[1], block)
@@ -199,9 +205,12 @@ class Guard:
 
     def recall(self, request: object) -> Tuple[bool, Optional[Block], Any]:
         try:
-            found = self._verdicts.get(request)
+            found = vars(request).get(self._mark)
         except TypeError:
-            found = None
+            try:
+                found = self._verdicts.get(request)
+            except TypeError:
+                found = None
         return (False, None, None) if found is None else (True, found[0], found[1])
 
     def repeated(self, call: Optional[str], body: bytes) -> Tuple[bool, Optional[Block]]:
@@ -249,12 +258,19 @@ class Guard:
             return None
         hdrs = normalize_headers(headers)  # once: the engine and the redacted copy both read the plain dict
         found = validate_request(body, headers=hdrs, endpoint=url, registry=self.registry)
-        violations = [v for v in found if v.code not in settings.ignore]
-        expecting: Set[str] = set().union(*capture.expecting) if capture.expecting else set()
         req = CapturedRequest(
-            clean_url(url), redact_headers(hdrs), redact_body(body), source, violations, False,
-            {v.code for v in violations if v.code in expecting}, owner=capture.nodeid, late=capture.finished,
+            clean_url(url), redact_headers(hdrs), redact_body(body), source, found, False, owner=capture.nodeid,
+            late=capture.finished,
         )
+        if not found:  # the common case: nothing to record but the request
+            with self._lock:
+                self.checked += 1
+                capture.requests.append(req)
+            return None
+        violations = req.violations = [v for v in found if v.code not in settings.ignore]
+        if capture.expecting:
+            expecting: Set[str] = set().union(*capture.expecting)
+            req.expected = {v.code for v in violations if v.code in expecting}
         if violations:
             req.call_site = call_site(self.root, 3)
             if self.replay_probe is not None and any(v.code in DRIFT_CODES for v in violations):

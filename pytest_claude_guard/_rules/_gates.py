@@ -9,24 +9,24 @@ opens every gate.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from .._context import Context
 
-__all__ = ["Features", "features", "GATES", "gated", "rule_name"]
+__all__ = ["Features", "features", "GATES", "gated", "rule_name", "Planner"]
 
 MAX_DEPTH = 16
 
 
-@dataclass(frozen=True)
-class Features:
-    """What a request body holds, anywhere a rule looks: message blocks, nested contents, system, tools."""
+class Features(NamedTuple):
+    """What a request body holds, anywhere a rule looks: message blocks, nested contents, system, tools (a tuple:
+    it keys the plan cache, hashed and compared in C)."""
 
     types: FrozenSet[str]  # every block ``type`` (a string message content counts as "text")
     roles: FrozenSet[str]  # every message role that is a string
     cache_control: bool  # a ``cache_control`` key on any block or tool, or at the top level
     complete: bool = True  # False: the walk gave up (too deep): every gate opens
+    keys: FrozenSet[str] = frozenset()  # the body's top-level keys
 
 
 _EVERYTHING = Features(frozenset(), frozenset(), True, complete=False)
@@ -99,7 +99,7 @@ def _walk(body: Dict[str, Any]) -> Features:
                     blocks(content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    return Features(frozenset(types), frozenset(roles), marks[0])
+    return Features(frozenset(types), frozenset(roles), marks[0], True, frozenset(body))
 
 
 Gate = Callable[[Features], bool]
@@ -110,6 +110,21 @@ _USE_IDS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
 def _server_results(f: Features) -> bool:
     return any(t.endswith("_tool_result") and t != "tool_result" for t in f.types)
+
+
+def _key(*names: str) -> Gate:
+    """The rule reads nothing but these top-level parameters: absent, it returns at once."""
+    wanted = frozenset(names)
+    return lambda f: bool(f.keys & wanted)
+
+
+_SAMPLING = _key("temperature", "top_p", "top_k")
+_THINKING_BLOCKS = frozenset({"thinking", "redacted_thinking"})
+
+
+def _final_turn(f: Features) -> bool:
+    """Thinking blocks in a final assistant turn, or thinking on with a tool result answered."""
+    return bool(f.types & _THINKING_BLOCKS) or ("thinking" in f.keys and "tool_result" in f.types)
 
 
 # rule ("module.function") -> when it can find anything; a rule not listed always runs
@@ -127,6 +142,21 @@ GATES: Dict[str, Gate] = {
     "media.image_count": lambda f: "image" in f.types or "document" in f.types,
     "media.pdfs": lambda f: "document" in f.types,
     "thinking.assistant_blocks": lambda f: "assistant" in f.roles,
+    "thinking.type_supported": _key("thinking"),
+    "thinking.budget": _key("thinking"),
+    "thinking.disabled_with_effort": _key("thinking"),
+    "thinking.final_turn": _final_turn,
+    "tools.duplicate_tool_names": _key("tools"),
+    "tools.tool_choice": _key("tool_choice"),
+    "tools.container": _key("container"),
+    "tools.server_tool_versions": _key("tools"),
+    "sampling.removed_2026": _SAMPLING,
+    "sampling.minus_one": _SAMPLING,
+    "sampling.legacy_rules": _SAMPLING,
+    "output.effort": _key("output_config"),
+    "output.structured_output": _key("output_config", "output_format"),
+    "output.stop_sequences": _key("stop_sequences"),
+    "output.inference_geo": _key("inference_geo"),
 }
 
 
@@ -134,6 +164,31 @@ def rule_name(rule: Callable[..., Any]) -> str:
     return f"{getattr(rule, '__module__', '').rpartition('.')[2]}.{getattr(rule, '__name__', '')}"
 
 
-def gated(rules: Tuple[Callable[[Context], None], ...]) -> Tuple[Tuple[Callable[[Context], None], Optional[Gate]], ...]:
+Rule = Callable[[Context], None]
+
+
+def gated(rules: Tuple[Rule, ...]) -> Tuple[Tuple[Rule, Optional[Gate]], ...]:
     """The rules, each with its gate (None: always runs)."""
     return tuple((rule, GATES.get(rule_name(rule))) for rule in rules)
+
+
+class Planner:
+    """The rules to run for a request's features, worked out once per distinct set of features (a suite sends a
+    handful of request shapes): one dictionary lookup per request instead of a gate call per rule."""
+
+    MAX_PLANS = 512
+
+    def __init__(self, rules: Tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self._gated = gated(rules)
+        self._plans: Dict[Features, Tuple[Rule, ...]] = {}
+
+    def plan(self, present: Features) -> Tuple[Rule, ...]:
+        found = self._plans.get(present)
+        if found is None:
+            if not present.complete:
+                return self.rules
+            found = tuple(rule for rule, gate in self._gated if gate is None or gate(present))
+            if len(self._plans) < self.MAX_PLANS:
+                self._plans[present] = found
+        return found
