@@ -48,7 +48,6 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
     parsed value when a strict JSON parser may refuse or read it differently (NaN, a repeated key: see
     `_strict_json`).  Never raises.
     """
-    _media.begin_request()  # the media budget a batch's items share (a single request's scan starts its own)
     raw_len: Optional[int] = None
     if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
@@ -208,6 +207,7 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
         ctx.report("batch_on_platform", "", platform=ep.platform.title())  # no such endpoint: nothing else matters
         return _finish(ctx.found, ctx)
     if ep.kind == "batches":
+        _media.begin_request()  # the media budget the batch's items share (a single request's scan starts its own)
         _run(BATCH_RULES, ctx)
         found = _evidence.scoped(list(ctx.found), ctx)
         requests = parsed.get("requests")

@@ -330,6 +330,7 @@ class Registry:
         self._retired_prefixes = retired_prefixes
         self._layers = layers
         self._suggestions: Dict[Tuple[str, date], Optional[str]] = {}
+        self._lookups: Dict[Tuple[str, date], Lookup] = {}  # (model, day) -> its lookup: a Lookup is immutable
 
     @property
     def models(self) -> Mapping[str, ModelInfo]:
@@ -359,8 +360,18 @@ class Registry:
         return info.lifecycle if info.lifecycle in _STAGES else "active"
 
     def lookup(self, model: str) -> Lookup:
-        info = self._by_name.get(model)
         day = today()
+        key = (model, day)
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookup(model, day)
+            if len(self._lookups) >= 4096:
+                self._lookups.clear()
+            self._lookups[key] = found
+        return found
+
+    def _lookup(self, model: str, day: date) -> Lookup:
+        info = self._by_name.get(model)
         if info is not None:
             stage = self.lifecycle_on(info, day)
             eol = self._stated_eol[info.id] if self._models.get(info.id) is info else info.end_of_life

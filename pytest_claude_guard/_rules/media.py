@@ -104,7 +104,7 @@ class MediaScan:
     images: List[Image] = field(default_factory=list)
     documents: List[Document] = field(default_factory=list)
     texts: List[str] = field(default_factory=list)
-    budget: Budget = field(default_factory=Budget)  # one per request (`scan`): batch items share their request's
+    budget: Optional[Budget] = None  # one per request, made for its first document; batch items share their request's
 
     @property
     def text_chars(self) -> int:
@@ -134,7 +134,7 @@ def scan(ctx: Context) -> MediaScan:
         return cached
     # a batch's items share the budget the engine started for the whole request; any other request has its own,
     # started now (a budget left from an earlier request, its clock run down, would stop this one at once)
-    out = MediaScan(budget=request_budget() if ctx.in_batch else Budget())
+    out = MediaScan(budget=request_budget() if ctx.in_batch else None)
     system = ctx.body.get("system")
     if isinstance(system, str):
         out.texts.append(system)
@@ -168,6 +168,8 @@ def _visit(block: Dict[str, Any], parts: Parts, out: MediaScan, depth: int) -> N
     elif kind == "image":
         out.images.append(Image(parts, block))
     elif kind == "document":
+        if out.budget is None:
+            out.budget = Budget()
         out.documents.append(Document(parts, block, out.budget))
         src = block.get("source")
         if isinstance(src, dict):
