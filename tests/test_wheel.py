@@ -31,10 +31,10 @@ def test_wheel_ships_schemas_and_validates(tmp_path: pathlib.Path) -> None:
     )
     wheel = next(dist.glob("pytest_claude_guard-*.whl"))
     env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)  # no pip of its own (ensurepip alone took seconds): ours installs there
     py = env_dir / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
     # dependencies (jsonschema, ...) come from this environment's site-packages; the package from the wheel
     deps = sysconfig.get_paths()["purelib"]
     out = subprocess.run([str(py), "-c", PROBE], check=True, capture_output=True, text=True, cwd=tmp_path,
