@@ -1,6 +1,7 @@
 """The README's code is what works: the recipes' blocks, taken from README.md, run as a project through pytest
 (the real SDK and plugin, in a subprocess, valid requests answered by a local transport or a cassette, every
-other connection refused), with the xdist recipe's command line; respx / pytest-httpx in a project of their own.
+other connection refused), with the xdist recipe's command line, on both SDK lines (0.x with `httpx` for `httpx2`,
+as the README says); respx / pytest-httpx in a project of their own.
 Removing the lines a recipe says are needed makes it fail, and the failure example prints exactly the text the
 README shows.
 
@@ -12,6 +13,8 @@ import difflib
 import json
 import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Dict, List, Sequence, Set, Tuple
@@ -176,6 +179,31 @@ def test_recipes_work(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
         ("model_deprecated", "warning", False),
         *[("prefill_not_supported", "error", True)] * 4,  # inside claude_guard.expect: the tests pass
     ]
+
+
+def test_recipes_work_on_the_0x_sdk_with_httpx(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, legacy_sdk: Path
+) -> None:
+    """What the Recipes introduction says of the 0.x SDK: with `httpx` where the blocks say `httpx2`, the same
+    recipes pass on it (it sends through httpx)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(legacy_sdk), os.environ.get("PYTHONPATH")])))
+    version = subprocess.run(
+        [sys.executable, "-c", "import anthropic; print(anthropic.__version__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert version.startswith("0."), version
+    commands = commands_of(fenced_blocks(section(readme(), XDIST)))
+    blocks = [Block(b.lang, re.sub(r"\bhttpx2\b", "httpx", b.text)) for b in recipe_blocks(*TOGETHER, FIXTURES)]
+    files = files_of(blocks)
+    project = Project(pytester, monkeypatch, files)
+    for cassette in _cassettes_named(blocks):
+        project.record(cassette)
+    result = project.run("-rA", *commands[0])
+    tests = _tests_in(files)
+    result.assert_outcomes(passed=len(tests))
+    assert _passed(result) == set(tests)
+    result.stdout.fnmatch_lines(["=*= claude-guard =*=", f"{len(tests) - 2} request(s) checked*"])
+    assert "httpx2" not in "".join(files.values())
 
 
 def test_respx_recipe_works(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
