@@ -213,7 +213,7 @@ def json_types(value: Any) -> FrozenSet[str]:
         return frozenset({"number", "integer"}) if value.is_integer() else frozenset({"number"})
     if isinstance(value, str):
         return frozenset({"string"})
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return frozenset({"array"})
     if isinstance(value, dict):
         return frozenset({"object"})
@@ -336,9 +336,12 @@ def _make_class(schema: Json) -> Any:
             validator_value=expected,
         )
 
+    # a tuple in a body given as a dict is sent as a JSON array (json.dumps), as jsonschema-rs reads it
+    array = Draft202012Validator.TYPE_CHECKER.redefine("array", lambda _, value: isinstance(value, (list, tuple)))
     return validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator,
         {"$ref": ref, "x-discriminator": discriminator, "anyOf": any_of},
+        type_checker=array,
     )
 
 
