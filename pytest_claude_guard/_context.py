@@ -138,16 +138,17 @@ _HEADER_NAMES: Dict[bytes, str] = {}
 _HEADER_NAMES_MAX = 1024
 
 
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_ITEM = [operator.itemgetter(i) for i in range(3)]
 
 
-def _from_raw(raw: List[Any]) -> Optional[Dict[str, str]]:
-    """httpx's raw (name, value) byte pairs, normalised in a few C calls: None when a name repeats (joined with
-    ", " by the loop instead) or a value holds a line break (the join below could not be split back)."""
+def _from_raw(raw: List[Any], name: int, value: int) -> Optional[Dict[str, str]]:
+    """httpx's raw header tuples (the name at index ``name``, the value at ``value``, both bytes), normalised in a
+    few C calls: None when a name repeats (joined with ", " by the loop instead) or a value holds a line break
+    (the join below could not be split back)."""
     try:
-        names = b"\n".join(map(_FIRST, raw)).lower().decode("latin-1").split("\n")
-        values = b"\n".join(map(_SECOND, raw)).decode("latin-1").split("\n")
-    except (TypeError, IndexError, AttributeError):
+        names = b"\n".join(map(_ITEM[name], raw)).lower().decode("latin-1").split("\n")
+        values = b"\n".join(map(_ITEM[value], raw)).decode("latin-1").split("\n")
+    except (TypeError, IndexError, AttributeError, ValueError):
         return None
     if len(values) != len(raw) or len(names) != len(raw):
         return None
@@ -162,10 +163,15 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     if type(headers) is NormalizedHeaders:
         return headers
     out: Dict[str, str] = NormalizedHeaders()
+    triples = getattr(headers, "_list", None) if hasattr(headers, "multi_items") else None
+    if type(triples) is list:  # httpx / httpx2 Headers keep (name, lower-cased name, value) bytes triples
+        fast = _from_raw(triples, 1, 2)
+        if fast is not None:
+            return fast
     try:
         raw = getattr(headers, "raw", None)  # httpx / httpx2 Headers: bytes pairs, no per-call decoding layer
         if isinstance(raw, list) and hasattr(headers, "multi_items"):
-            fast = _from_raw(raw)
+            fast = _from_raw(raw, 0, 1)
             if fast is not None:
                 return fast
             try:

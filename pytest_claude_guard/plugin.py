@@ -130,22 +130,16 @@ def _settle(item: pytest.Item) -> Optional[str]:
     capture = item.stash.get(CAPTURE, None)
     if capture is None or capture.reported == len(capture.requests):
         return None  # nothing checked since the last phase settled
+    if not any(req.violations for req in capture.requests[capture.reported:]):
+        capture.reported = len(capture.requests)  # only clean requests: nothing to say
+        return None
     guard = item.config.stash[GUARD]
     return outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
 
 
-def _settled(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Run the phase; if its requests fail, the diagnosis replaces whatever the phase raised or returned
-    (raised outside the ``except`` block: no exception chain in front of the diagnosis)."""
-    try:
-        result = yield
-    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - pytest.fail/skip too: re-raised below unless the diagnosis replaces it
-        raised: Optional[BaseException] = exc
-        result = None
-    else:
-        raised = None
+def _settled(item: pytest.Item, raised: Optional[BaseException], result: Any) -> Any:
+    """After a phase: if its requests fail, the diagnosis replaces whatever the phase raised or returned
+    (raised here, outside the wrapper's ``except`` block: no exception chain in front of the diagnosis)."""
     text = _settle(item)
     if text is not None:
         raise pytest.fail.Exception(text, pytrace=False) from None
@@ -156,12 +150,28 @@ def _settled(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    return (yield from _settled(item))
+    try:
+        result = yield
+    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pytest.fail/skip too: re-raised by _settled unless replaced
+        raised = exc
+    else:
+        return _settled(item, None, result)
+    return _settled(item, raised, None)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, Any]:
-    return (yield from _settled(item))
+    try:
+        result = yield
+    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - as pytest_runtest_call
+        raised = exc
+    else:
+        return _settled(item, None, result)
+    return _settled(item, raised, None)
 
 
 class _WorkerShipping:

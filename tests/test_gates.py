@@ -130,20 +130,26 @@ def _features(body: dict[str, Any]) -> Features:
 
 
 FEATURES = [
-    ({"messages": [{"role": "user", "content": "hi"}]}, {"text"}, {"user"}, False, True),
+    ({"messages": [{"role": "user", "content": "hi"}]}, {"text"}, {"user"}, False, True, False),
     ({"system": [{"type": "text", "text": "s", "cache_control": {"type": "ephemeral"}}], "messages": []},
-     {"text"}, set(), True, True),
-    ({"cache_control": {"type": "ephemeral"}, "messages": []}, set(), set(), True, True),
+     {"text"}, set(), True, True, False),
+    ({"cache_control": {"type": "ephemeral"}, "messages": []}, set(), set(), True, True, False),
     ({"messages": [{"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "a", "input": {}}]},
                    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t", "content": [IMAGE]}]}]},
-     {"tool_use", "tool_result", "image", "base64"}, {"user", "assistant"}, False, True),
-    ({"messages": [{"role": "user", "content": [_nest(IMAGE, MAX_DEPTH + 3)]}]}, set(), set(), True, False),
+     {"tool_use", "tool_result", "image", "base64"}, {"user", "assistant"}, False, True, False),
+    ({"messages": [{"role": "user", "content": [_nest(IMAGE, MAX_DEPTH + 3)]}]}, set(), set(), True, False, False),
+    ({"messages": [{"role": "user", "content": ""}], "thinking": {"type": "adaptive"}}, {"text"}, {"user"}, False, True,
+     True),
+    ({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": []}]}, {"text"},
+     {"user", "assistant"}, False, True, True),
 ]
 
 
-@pytest.mark.parametrize("body,types,roles,cache,complete", FEATURES)
-def test_features(body: dict[str, Any], types: set[str], roles: set[str], cache: bool, complete: bool) -> None:
+@pytest.mark.parametrize("body,types,roles,cache,complete,empty", FEATURES)
+def test_features(body: dict[str, Any], types: set[str], roles: set[str], cache: bool, complete: bool,
+                  empty: bool) -> None:
     found = _features(body)
     assert found.complete is complete
     if complete:
         assert (set(found.types), set(found.roles), found.cache_control) == (types, roles, cache)
+        assert (found.keys, found.empty) == (frozenset(body), empty)

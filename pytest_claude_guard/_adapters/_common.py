@@ -67,8 +67,14 @@ def _path_of(url: str) -> str:
     return path
 
 
+# the common case in one call: scheme, host and path (no query or fragment before it) ending in a Messages path
+_MESSAGES_URL = re.compile(r"^[^?#]*/v1/messages(?:/count_tokens|/batches)?/?(?:[?#]|$)")
+
+
 def is_messages_url(url: str) -> bool:
     """True for the Messages, count_tokens and batches endpoints (any host) and Bedrock/Vertex invoke URLs."""
+    if _MESSAGES_URL.match(url):
+        return True
     path = _path_of(url)
     if _MESSAGES_PATH.search(path) or _VERTEX_PATH.search(path):
         return True

@@ -142,16 +142,12 @@ def _judge(guard: Interceptor, request: Any, body: Optional[bytes], earlier: Opt
 
 def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
     settled, block, earlier = _pending(guard, request)
-    if settled:
-        return block
-    return _judge(guard, request, read_body(request), earlier, block, source)
+    return block if settled else _judge(guard, request, read_body(request), earlier, block, source)
 
 
 async def _averdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
     settled, block, earlier = _pending(guard, request)
-    if settled:
-        return block
-    return _judge(guard, request, await aread_body(request), earlier, block, source)
+    return block if settled else _judge(guard, request, await aread_body(request), earlier, block, source)
 
 
 def install_send_hooks(client_module: ModuleType, guard: Interceptor, source: str) -> Uninstall:

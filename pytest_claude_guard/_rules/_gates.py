@@ -27,6 +27,13 @@ class Features(NamedTuple):
     cache_control: bool  # a ``cache_control`` key on any block or tool, or at the top level
     complete: bool = True  # False: the walk gave up (too deep): every gate opens
     keys: FrozenSet[str] = frozenset()  # the body's top-level keys
+    empty: bool = False  # a message whose content is "" or []
+    small: bool = False  # the body as received is at most SMALL bytes (or characters): no size limit is near
+
+
+# a body this small holds under 100,000 characters of text (at most 400,000 UTF-8 bytes, ~17,000 tokens by the
+# media rules' estimate): below every size limit and every context window
+SMALL = 100_000
 
 
 _EVERYTHING = Features(frozenset(), frozenset(), True, complete=False)
@@ -40,14 +47,16 @@ def features(ctx: Context) -> Features:
     """The request's features, computed once per context."""
     found = ctx.memo.get("features")
     if found is None:
-        found = ctx.memo["features"] = _walk(ctx.body)
+        raw_len = ctx.raw_len
+        found = ctx.memo["features"] = _walk(ctx.body, raw_len is not None and raw_len <= SMALL)
     return found
 
 
-def _walk(body: Dict[str, Any]) -> Features:
+def _walk(body: Dict[str, Any], small: bool = False) -> Features:
     types: Set[str] = set()
     roles: Set[str] = set()
     marks: List[bool] = ["cache_control" in body]
+    empty = False
 
     def blocks(items: List[Any], depth: int) -> None:
         if depth > MAX_DEPTH:
@@ -95,11 +104,13 @@ def _walk(body: Dict[str, Any]) -> Features:
                 content = message.get("content")
                 if isinstance(content, str):
                     types.add("text")
+                    empty = empty or not content
                 elif isinstance(content, list):
+                    empty = empty or not content
                     blocks(content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    return Features(frozenset(types), frozenset(roles), marks[0], True, frozenset(body))
+    return Features(frozenset(types), frozenset(roles), marks[0], True, frozenset(body), empty, small)
 
 
 Gate = Callable[[Features], bool]
@@ -141,7 +152,15 @@ GATES: Dict[str, Gate] = {
     "media.image_dimensions": lambda f: "image" in f.types,
     "media.image_count": lambda f: "image" in f.types or "document" in f.types,
     "media.pdfs": lambda f: "document" in f.types,
+    "media.request_size": lambda f: not f.small,
+    "media.text_bytes": lambda f: not f.small,
+    "media.prompt_length": lambda f: not f.small or "image" in f.types or "document" in f.types,
     "thinking.assistant_blocks": lambda f: "assistant" in f.roles,
+    "messages.system_role": lambda f: "system" in f.roles,
+    "messages.prefill": lambda f: "assistant" in f.roles,
+    "messages.empty_content": lambda f: f.empty,
+    "messages.system_text_blocks": _key("system"),
+    "system.system_whitespace_blocks": _key("system"),
     "thinking.type_supported": _key("thinking"),
     "thinking.budget": _key("thinking"),
     "thinking.disabled_with_effort": _key("thinking"),

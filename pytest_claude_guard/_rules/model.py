@@ -142,6 +142,8 @@ def model_id(ctx: Context) -> None:
     norm = normalize_model(name, ctx.endpoint.platform)
     found = ctx.registry.lookup(norm)
     ctx.lookup = found
+    if found.status == "known" and found.lifecycle == "active":
+        return  # served, not deprecated: the common case, nothing to say
     where = "model" if ctx.endpoint.url_model is None else ""
     suggestion = found.suggestion
     params: Dict[str, Any] = {
