@@ -51,6 +51,9 @@ class Interceptor(Protocol):
         """Record the verdict on ``request`` and what was judged (``judged``: the adapter's token for the body,
         compared when the request reaches a later hook); ``call``: the SDK call it is an attempt of."""
 
+    def known(self, request: object) -> Optional[Tuple[Optional[Block], Any]]:
+        """(verdict, what was judged) for a request an earlier hook judged, else None (no other work)."""
+
     def recall(self, request: object) -> Tuple[bool, Optional[Block], Any]:
         """(seen before, verdict, what was judged) for a request an earlier hook already judged."""
 

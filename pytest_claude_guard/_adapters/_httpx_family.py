@@ -141,11 +141,17 @@ def _judge(guard: Interceptor, request: Any, body: Optional[bytes], earlier: Opt
 
 
 def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
+    known = guard.known(request)  # the common case: judged by an earlier hook, the same stream since
+    if known is not None and (known[1] is None or request.stream is known[1][0]) and guard.active:
+        return known[0]
     settled, block, earlier = _pending(guard, request)
     return block if settled else _judge(guard, request, read_body(request), earlier, block, source)
 
 
 async def _averdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
+    known = guard.known(request)
+    if known is not None and (known[1] is None or request.stream is known[1][0]) and guard.active:
+        return known[0]
     settled, block, earlier = _pending(guard, request)
     return block if settled else _judge(guard, request, await aread_body(request), earlier, block, source)
 

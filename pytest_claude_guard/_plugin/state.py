@@ -203,6 +203,16 @@ class Guard:
                 if len(self._calls) > _CALLS:
                     self._calls.popitem(last=False)
 
+    def known(self, request: object) -> Optional[Tuple[Optional[Block], Any]]:
+        """(verdict, what was judged) for a request already judged, else None: the later hooks' one lookup."""
+        try:
+            return vars(request).get(self._mark)
+        except TypeError:
+            try:
+                return self._verdicts.get(request)
+            except TypeError:
+                return None
+
     def recall(self, request: object) -> Tuple[bool, Optional[Block], Any]:
         try:
             found = vars(request).get(self._mark)
