@@ -233,6 +233,8 @@ def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, re
 
 def _finish(found: List[Violation], ctx: Optional[Context] = None) -> List[Violation]:
     """Dedupe and sort; with ``ctx``, first scope severities to the evidence ledger (_evidence.scoped)."""
+    if not found:
+        return found  # the common case: nothing to scope, dedupe or sort
     order = _code_order()
     unique = _dedupe(_evidence.scoped(found, ctx) if ctx is not None else found)
     # stable sort: errors first, then the catalog's most decisive causes, then discovery order

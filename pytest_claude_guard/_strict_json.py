@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 __all__ = ["Strictness", "loads", "inspect_value", "lone_surrogate"]
@@ -31,13 +30,15 @@ _LONE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc
 _MAX_NOTED = 5
 
 
-@dataclass
 class Strictness:
-    """What a strict parser would refuse or may read differently."""
+    """What a strict parser would refuse or may read differently (one per parse: a plain class, cheap to make)."""
 
-    surrogate: Optional[str] = None  # "a lone high surrogate \\ud800 in a string at models" ...
-    nonfinite: Set[str] = field(default_factory=set)  # of "NaN", "Infinity", "-Infinity"
-    duplicates: List[str] = field(default_factory=list)  # repeated keys, in order of discovery
+    __slots__ = ("surrogate", "nonfinite", "duplicates")
+
+    def __init__(self) -> None:
+        self.surrogate: Optional[str] = None  # "a lone high surrogate \\ud800 in a string at models" ...
+        self.nonfinite: Set[str] = set()  # of "NaN", "Infinity", "-Infinity"
+        self.duplicates: List[str] = []  # repeated keys, in order of discovery
 
     def warnings(self) -> List[str]:
         out = []

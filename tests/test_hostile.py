@@ -22,7 +22,9 @@ import pytest
 
 import hostile_support as H
 
-SECONDS = 2.0
+# a bound against hangs and blow-ups (quadratic reads, bombs), not a speed target (benchmarks/ holds those): the
+# child's CPU time, which a loaded machine barely changes
+SECONDS = 10.0
 PEAK_MB = 512
 ADDRESS_SPACE = 3 << 30  # a runaway child dies of MemoryError instead of swapping the machine
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
@@ -41,17 +43,17 @@ _CHILD = textwrap.dedent(
     from pytest_claude_guard import _cli, validate_request
     preload(sdk=False)
     mode, stats_path = sys.argv[1], sys.argv[2]
-    start = time.perf_counter()
+    start = time.process_time()
     if mode == "engine":
         endpoint, body_path = sys.argv[3], sys.argv[4]
         with open(body_path, "rb") as fh:
             body = fh.read()
-        start = time.perf_counter()
+        start = time.process_time()
         found = validate_request(body, headers={headers}, endpoint=endpoint)
         result = [[v.code, v.severity, v.message] for v in found]
     else:
         result = _cli.main(sys.argv[3:])
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     with open(stats_path, "w") as fh:
         json.dump({{"seconds": seconds, "peak_mb": peak, "result": result}}, fh)
@@ -180,7 +182,7 @@ def test_many_interactions_are_linear(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, cwd=big)
     many = json.loads(stats.read_text())
     assert many["result"] == 0 and "1200 interaction(s)" in proc.stdout
-    assert many["seconds"] < 7 * few["seconds"] + 0.3, (few["seconds"], many["seconds"])  # linear 4x; was 13x
+    assert many["seconds"] < 7 * few["seconds"] + 1.0, (few["seconds"], many["seconds"])  # linear 4x; was 13x
 
 
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:

@@ -52,47 +52,59 @@ def features(ctx: Context) -> Features:
     return found
 
 
+class _Walk:
+    """One walk's findings (a plain object: the recursion below reads and writes it, no closures to build)."""
+
+    __slots__ = ("types", "marks")
+
+    def __init__(self) -> None:
+        self.types: Set[str] = set()
+        self.marks = False
+
+
+def _blocks(walk: _Walk, items: List[Any], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    for block in items:
+        if isinstance(block, dict):
+            _one(walk, block, depth)
+
+
+def _one(walk: _Walk, block: Dict[str, Any], depth: int) -> None:
+    kind = block.get("type")
+    if isinstance(kind, str):
+        walk.types.add(kind)
+    elif kind is not None:
+        raise _TooDeep  # an odd block: judge it with every rule
+    if "cache_control" in block:
+        walk.marks = True
+    for key in ("content", "source"):
+        inner = block.get(key)
+        if isinstance(inner, list):
+            _blocks(walk, inner, depth + 1)
+        elif isinstance(inner, dict):
+            if depth + 1 > MAX_DEPTH:
+                raise _TooDeep
+            _one(walk, inner, depth + 1)
+
+
 def _walk(body: Dict[str, Any], small: bool = False) -> Features:
-    types: Set[str] = set()
+    walk = _Walk()
+    types = walk.types
     roles: Set[str] = set()
-    marks: List[bool] = ["cache_control" in body]
+    walk.marks = "cache_control" in body
     empty = False
-
-    def blocks(items: List[Any], depth: int) -> None:
-        if depth > MAX_DEPTH:
-            raise _TooDeep
-        for block in items:
-            if isinstance(block, dict):
-                one(block, depth)
-
-    def one(block: Dict[str, Any], depth: int) -> None:
-        kind = block.get("type")
-        if isinstance(kind, str):
-            types.add(kind)
-        elif kind is not None:
-            raise _TooDeep  # an odd block: judge it with every rule
-        if "cache_control" in block:
-            marks[0] = True
-        for key in ("content", "source"):
-            inner = block.get(key)
-            if isinstance(inner, list):
-                blocks(inner, depth + 1)
-            elif isinstance(inner, dict):
-                if depth + 1 > MAX_DEPTH:
-                    raise _TooDeep
-                one(inner, depth + 1)
-
     try:
         system = body.get("system")
         if isinstance(system, list):
-            blocks(system, 0)
+            _blocks(walk, system, 0)
         elif isinstance(system, str):
             types.add("text")
         tools = body.get("tools")
         if isinstance(tools, list):
             for tool in tools:
                 if isinstance(tool, dict) and "cache_control" in tool:
-                    marks[0] = True
+                    walk.marks = True
         messages = body.get("messages")
         if isinstance(messages, list):
             for message in messages:
@@ -107,10 +119,10 @@ def _walk(body: Dict[str, Any], small: bool = False) -> Features:
                     empty = empty or not content
                 elif isinstance(content, list):
                     empty = empty or not content
-                    blocks(content, 0)
+                    _blocks(walk, content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    return Features(frozenset(types), frozenset(roles), marks[0], True, frozenset(body), empty, small)
+    return Features(frozenset(types), frozenset(roles), walk.marks, True, frozenset(body), empty, small)
 
 
 Gate = Callable[[Features], bool]
