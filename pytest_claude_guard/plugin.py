@@ -12,12 +12,12 @@ from typing import Any, Callable, Generator, List, Optional
 import pytest
 
 from ._adapters import install_all, vcr_replay
-from ._models import Registry, TodayError, configure_today, load_registry
+from ._core._models import Registry, TodayError, configure_today, load_registry
 from ._plugin import options, outcome
 from ._plugin import report as report_mod
 from ._plugin.api import ClaudeGuardWarning
 from ._plugin.fixtures import CAPTURE, GUARD, assert_valid_request, claude_guard
-from ._plugin.redact import redact_text
+from ._core._secrets import redact_text
 from ._plugin.state import Capture, Guard
 
 __all__ = ["ClaudeGuardWarning", "assert_valid_request", "claude_guard"]
@@ -45,7 +45,7 @@ def _registry(config: pytest.Config) -> Optional[Registry]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from ._engine import preload  # load and compile now: checking a request must read no file (event loops)
+    from ._core._engine import preload  # load and compile now: checking a request must read no file (event loops)
 
     config.addinivalue_line("markers", options.MARKER_HELP)
     try:  # lifecycles (deprecated, retired) are judged as of this date: CLAUDE_GUARD_TODAY > ini > the clock
@@ -81,7 +81,7 @@ def _install(guard: Guard) -> Callable[[], None]:
 
 
 def _read_sdk_types(module: Any) -> Callable[[], None]:
-    from . import _sdk_fields
+    from ._core import _sdk_fields
 
     try:
         _sdk_fields.preload()

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from ._secrets import AWS_SECRET_HEADERS, RECORDER_FILTERED_HEADERS, SECRET_QUERY_PARAMETERS, is_credential_header
+from ._core._secrets import AWS_SECRET_HEADERS, RECORDER_FILTERED_HEADERS, SECRET_QUERY_PARAMETERS, is_credential_header
 
 __all__ = [
     "vcr_config",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Protocol, Tuple
 from urllib.parse import unquote
 
-from .. import _engine
-from .._context import parse_endpoint
+from .._core import _engine
+from .._core._context import parse_endpoint
 
 
 __all__ = ["Block", "Interceptor", "Uninstall", "is_messages_url", "body_limit", "decoded", "SOURCE_SDK"]

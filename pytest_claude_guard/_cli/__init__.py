@@ -51,7 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
-    from .. import _demo
+    from . import demo as _demo
     from . import cassettes, check, explain, models
 
     check.add_parser(sub)

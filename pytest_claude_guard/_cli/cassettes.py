@@ -16,15 +16,15 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
-from .._cassettes import Cassette, CassetteError, Interaction, expand_paths, load_cassette
-from .._causes import causes
-from .._render import printable
-from .._context import parse_endpoint
-from .._engine import validate_request
-from .._recorded_errors import expected_codes
-from .._render import render_line
-from .._secrets import check_header, redact, scan_text
-from .._violation import Violation
+from .._cassettes.reader import Cassette, CassetteError, Interaction, expand_paths, load_cassette
+from .._core._causes import causes
+from .._core._render import printable
+from .._core._context import parse_endpoint
+from .._core._engine import validate_request
+from .._cassettes.recorded_errors import expected_codes
+from .._core._render import render_line
+from .._core._secrets import check_header, redact, scan_text
+from .._core._violation import Violation
 
 __all__ = [
     "Counts",

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
-from .._engine import validate_request
-from .._models import Registry, load_registry
-from .._render import printable
-from .._render import render_json, render_line, render_text, summary_line
-from .._secrets import is_credential_header, redact_body, redact_text
-from .._violation import Violation
+from .._core._engine import validate_request
+from .._core._models import Registry, load_registry
+from .._core._render import printable
+from .._core._render import render_json, render_line, render_text, summary_line
+from .._core._secrets import is_credential_header, redact_body, redact_text
+from .._core._violation import Violation
 
 __all__ = ["add_parser", "run", "Payload", "iter_payloads", "InputError", "ENVELOPE_KEYS"]
 

@@ -17,11 +17,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 
-from .._causes import Cause, causes
-from .._evidence import _NAMES as _PLATFORM_NAMES  # the ledger's platform names, as the README says them
-from .._evidence import DIMENSIONS, describe_scope, ledger
-from .._render import printable
-from .._secrets import redact_text
+from .._core._causes import Cause, causes
+from .._core._evidence import _NAMES as _PLATFORM_NAMES  # the ledger's platform names, as the README says them
+from .._core._evidence import DIMENSIONS, describe_scope, ledger
+from .._core._render import printable
+from .._core._secrets import redact_text
 
 __all__ = ["add_parser", "run", "explain", "render_explanation", "examples", "normalise_code", "closest_codes",
            "KIND_NOTES", "EXIT_OK", "EXIT_USAGE"]

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from .._models import (
+from .._core._models import (
     BUILTIN,
     LIFECYCLE_FIELDS,
     THINKING_TYPES,

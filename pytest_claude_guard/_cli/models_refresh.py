@@ -14,8 +14,8 @@ import urllib.request
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from .._models import THINKING_TYPES, Registry, default_registry
-from .._secrets import clean_url, redact_text
+from .._core._models import THINKING_TYPES, Registry, default_registry
+from .._core._secrets import clean_url, redact_text
 
 __all__ = [
     "DEFAULT_BASE_URL",

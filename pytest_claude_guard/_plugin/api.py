@@ -11,11 +11,11 @@ from typing import Any, Callable, ContextManager, FrozenSet, List, Mapping, Opti
 from .._adapters.coerce import from_request_object
 from .._adapters.mock import recorded_calls
 from .._adapters.sdk_kwargs import request_from_kwargs
-from .._engine import validate_request
-from .._models import Registry
-from .._render import render_text
-from .._violation import Violation
-from .redact import redact_text
+from .._core._engine import validate_request
+from .._core._models import Registry
+from .._core._render import render_text
+from .._core._violation import Violation
+from .._core._secrets import redact_text
 
 __all__ = ["ClaudeGuardWarning", "assert_valid_request", "check_mock", "find_violations"]
 

@@ -7,8 +7,8 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 
-from .._causes import causes
-from .._violation import Violation
+from .._core._causes import causes
+from .._core._violation import Violation
 from . import api
 from .state import Capture, CapturedRequest, Guard
 

@@ -14,7 +14,7 @@ from typing import Any, FrozenSet, Iterable, Optional, Sequence
 
 import pytest
 
-from .._causes import causes
+from .._core._causes import causes
 
 __all__ = ["Settings", "MODES", "FAIL_ON", "DRIFT", "DEFAULT", "addoption", "from_config", "for_item", "models_path", "drift_fails"]
 

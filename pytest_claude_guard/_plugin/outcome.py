@@ -12,10 +12,10 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Sequence, Set, Tuple
 
-from .._render import render_line, render_text
-from .._violation import Violation
+from .._core._render import render_line, render_text
+from .._core._violation import Violation
 from .api import ClaudeGuardWarning
-from .redact import redact_text
+from .._core._secrets import redact_text
 from .state import Capture, CapturedRequest
 
 __all__ = ["settle", "failure_text", "emit_warnings"]

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence
 
-from .._render import printable
-from .redact import redact_text
+from .._core._render import printable
+from .._core._secrets import redact_text
 
 __all__ = ["summary_lines", "report_document", "write_report", "merge_payload", "run_fails", "PAYLOAD_KEY"]
 

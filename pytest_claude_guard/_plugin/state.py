@@ -21,15 +21,15 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 
 from .._adapters import stub_note
 from .._adapters._common import Block
-from .._context import normalize_headers, parse_endpoint
-from .._engine import validate_request
-from .._models import Registry
-from .._render import to_api_error
-from .._violation import Violation
+from .._core._context import normalize_headers, parse_endpoint
+from .._core._engine import validate_request
+from .._core._models import Registry
+from .._core._render import to_api_error
+from .._core._violation import Violation
 from .options import Settings
 from .report import shippable
 from .origin import Origins, call_site
-from .redact import clean_url, redact_body, redact_headers, redact_text
+from .._core._secrets import clean_url, redact_body, redact_headers, redact_text
 
 __all__ = ["Guard", "Capture", "CapturedRequest", "SESSION_ID", "DRIFT_CODES", "ReplayProbe"]
 

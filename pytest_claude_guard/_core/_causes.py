@@ -77,7 +77,7 @@ ENGINE_ERROR = Cause(
 @lru_cache(maxsize=1)
 def causes() -> Dict[str, Cause]:
     """Every documented cause, keyed by its stable code (read once)."""
-    raw = json.loads(resources.files(__package__).joinpath("data", "causes.json").read_text("utf-8"))
+    raw = json.loads(resources.files("pytest_claude_guard").joinpath("data", "causes.json").read_text("utf-8"))
     return {code: Cause(code=code, **fields) for code, fields in raw["causes"].items()}
 
 

@@ -434,7 +434,7 @@ def _merge(known: ModelInfo, fields: Mapping[str, Any], source: str) -> ModelInf
 @lru_cache(maxsize=1)
 def builtin_registry() -> Registry:
     """The built-in table alone (``data/models.json``)."""
-    text = resources.files(__package__).joinpath("data", "models.json").read_text("utf-8")
+    text = resources.files("pytest_claude_guard").joinpath("data", "models.json").read_text("utf-8")
     return _registry_from(json.loads(text))
 
 

@@ -25,9 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple
 
-from ._engine import validate_request
-from ._models import Registry
-from ._violation import Violation
+from .._core._engine import validate_request
+from .._core._models import Registry
+from .._core._violation import Violation
 
 __all__ = [
     "add_parser",
@@ -117,7 +117,7 @@ class Diagnosis:
 
 
 def _demo_dir() -> Any:
-    return resources.files(__package__).joinpath("data", "demo")
+    return resources.files("pytest_claude_guard").joinpath("data", "demo")
 
 
 def load_examples(path: Optional[Path] = None) -> Tuple[Dict[str, str], List[Example]]:

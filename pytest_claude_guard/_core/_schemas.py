@@ -67,7 +67,7 @@ def schema_dir() -> Path:
     packaged = Path(str(resources.files("pytest_claude_guard"))) / "schemas"
     if (packaged / "messages.json").is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "schemas"
+    return Path(__file__).resolve().parents[2] / "schemas"
 
 
 def _read(name: str) -> str:

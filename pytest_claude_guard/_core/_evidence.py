@@ -67,7 +67,7 @@ class Box:
 def ledger() -> Dict[str, Any]:
     """The ledger as shipped (read once)."""
     data: Dict[str, Any] = json.loads(
-        resources.files(__package__).joinpath("data", "evidence.json").read_text("utf-8"))
+        resources.files("pytest_claude_guard").joinpath("data", "evidence.json").read_text("utf-8"))
     return data
 
 
