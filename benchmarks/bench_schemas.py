@@ -42,7 +42,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pytest_claude_guard import _schemas as S  # noqa: E402
+from pytest_claude_guard._core import _schemas as S  # noqa: E402
 
 Triple = Tuple[str, str, Any]  # (schema name, platform, body)
 Check = Callable[[str, str, Any], bool]
@@ -114,7 +114,7 @@ PAIRS = [(n, p) for n in S.SCHEMA_NAMES for p in S.PLATFORMS]
 def old_schemas(rev: str) -> Optional[ModuleType]:
     """``_schemas.py`` as of ``rev`` (with ``_Compiler``), as a module reading today's schemas; None without git."""
     try:
-        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:pytest_claude_guard/_schemas.py"],
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:pytest_claude_guard/_core/_schemas.py"],
                                 capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None

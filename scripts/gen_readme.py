@@ -7,8 +7,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pytest_claude_guard._causes import causes  # noqa: E402
-from pytest_claude_guard._evidence import describe_scope, short_ref  # noqa: E402
+from pytest_claude_guard._core._causes import causes  # noqa: E402
+from pytest_claude_guard._core._evidence import describe_scope, short_ref  # noqa: E402
 
 START, END = "<!-- causes:start -->", "<!-- causes:end -->"
 KIND_NOTE = {
@@ -23,7 +23,7 @@ KIND_NOTE = {
 
 
 # Rules that judge part of their evidence's scope a warning on purpose (the reason is in the rule, under
-# pytest_claude_guard/_rules/): the default column says so instead of the bare scope.  tests/test_readme.py runs the
+# pytest_claude_guard/_core/_rules/): the default column says so instead of the bare scope.  tests/test_readme.py runs the
 # engine over the case table and the demo's examples and fails when a rule warns inside its scope without a line here
 # (or a line here no longer matches what the engine does).
 WITHIN_SCOPE = {

@@ -39,7 +39,7 @@ Json = Dict[str, Any]
 SAMPLING_KEYS = ("temperature", "top_k", "top_p")
 # endpoint file -> (module, root TypedDict); keys the SDK sends as headers; union tags: one definition, shared with
 # the engine's reader of the installed SDK's types
-from pytest_claude_guard._sdk_fields import DISCRIMINATOR_KEYS, ENDPOINTS, HEADER_KEYS  # noqa: E402
+from pytest_claude_guard._core._sdk_fields import DISCRIMINATOR_KEYS, ENDPOINTS, HEADER_KEYS  # noqa: E402
 # The spec models these as one-branch discriminated unions, so the API puts their tag in error paths
 # (``system.1.cache_control.ephemeral.scope``) although the SDK types them as a plain TypedDict.
 ONE_BRANCH_UNIONS = ("CacheControlEphemeralParam", "BetaCacheControlEphemeralParam")

@@ -14,10 +14,12 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import pytest
 
-from pytest_claude_guard import _evidence, validate_request
-from pytest_claude_guard import _schemas as S
-from pytest_claude_guard._causes import cause
-from pytest_claude_guard._rules.shape import FILES_BETA
+from pytest_claude_guard._core import _evidence
+
+from pytest_claude_guard import validate_request
+from pytest_claude_guard._core import _schemas as S
+from pytest_claude_guard._core._causes import cause
+from pytest_claude_guard._core._rules.shape import FILES_BETA
 
 anthropic = pytest.importorskip("anthropic")
 

@@ -34,8 +34,8 @@ from typing import Any
 import pytest
 
 from pytest_claude_guard import Violation, load_registry, validate_request
-from pytest_claude_guard._causes import DOCS_BASE, causes
-from pytest_claude_guard._models import Registry, today_as
+from pytest_claude_guard._core._causes import DOCS_BASE, causes
+from pytest_claude_guard._core._models import Registry, today_as
 
 CASES = Path(__file__).parent / "cases"
 DEFAULT_HEADERS: dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
@@ -367,8 +367,8 @@ def test_some_cases_list_more_than_their_cause() -> None:
 def test_the_same_finding_twice_is_reported_once() -> None:
     """The engine's last step keeps one of two identical findings (no rule in the table relies on it: each case's
     whole list is asserted, so a rule reporting a finding twice shows there)."""
-    from pytest_claude_guard import _engine
-    from pytest_claude_guard._causes import make_violation
+    from pytest_claude_guard._core import _engine
+    from pytest_claude_guard._core._causes import make_violation
 
     first = make_violation("tool_use_id_duplicate", "messages.1.content.1", id="toolu_1")
     again = make_violation("tool_use_id_duplicate", "messages.1.content.1", id="toolu_1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pytest_claude_guard._causes import causes
+from pytest_claude_guard._core._causes import causes
 
 CASES = Path(__file__).parent / "cases"
 

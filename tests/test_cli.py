@@ -19,7 +19,7 @@ import pytest
 from test_cases import run_case
 
 from pytest_claude_guard import Violation
-from pytest_claude_guard._causes import causes
+from pytest_claude_guard._core._causes import causes
 from pytest_claude_guard._cli import main
 
 VALID: Dict[str, Any] = {
@@ -361,7 +361,7 @@ def test_engine_error_is_never_clean(
 ) -> None:
     """An engine_error (a rule failed: part of the request was not judged) is exit 3, not 0."""
     from pytest_claude_guard._cli import check as check_command
-    from pytest_claude_guard._causes import engine_error
+    from pytest_claude_guard._core._causes import engine_error
 
     monkeypatch.setattr(check_command, "validate_request", lambda *a, **k: [engine_error("", "rule", ValueError("x"))])
     path = write(tmp_path, "req.json", VALID)
@@ -371,7 +371,7 @@ def test_engine_error_is_never_clean(
 
 def test_surrogate_in_output_is_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A lone surrogate reaching the output is printed as an escape, not a UnicodeEncodeError."""
-    from pytest_claude_guard._render import printable
+    from pytest_claude_guard._core._render import printable
 
     assert printable("model \ud800") == "model \\ud800"
     assert printable("caf\u00e9") == "caf\u00e9"
@@ -495,7 +495,7 @@ def test_every_code_is_explained(code: str, capsys: pytest.CaptureFixture[str]) 
 
 def test_explain_evidence_names_every_source(capsys: pytest.CaptureFixture[str]) -> None:
     """The evidence part lists each entry of data/evidence.json (one line each) and the API's exact messages."""
-    from pytest_claude_guard._evidence import ledger
+    from pytest_claude_guard._core._evidence import ledger
 
     entries = ledger()["causes"]["prefill_not_supported"]["evidence"]
     _, out, _ = run(["explain", "prefill_not_supported"], capsys)

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._context import Context, Endpoint, normalize_headers, parse_endpoint
-from pytest_claude_guard._models import default_registry
+from pytest_claude_guard._core._context import Context, Endpoint, normalize_headers, parse_endpoint
+from pytest_claude_guard._core._models import default_registry
 
 BODY: dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": [{"role": "user", "content": "Hi"}]}
 H = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
@@ -203,7 +203,7 @@ def test_vertex_versioned_model_id_is_normalised() -> None:
 
 def test_endpoint_carries_the_host_so_gateways_are_told_apart() -> None:
     """A full URL's host is kept (a gateway on another host may take any model id); a bare path is Anthropic's."""
-    from pytest_claude_guard._context import parse_endpoint
+    from pytest_claude_guard._core._context import parse_endpoint
 
     assert parse_endpoint("https://litellm.example.com/v1/messages").host == "litellm.example.com"
     assert parse_endpoint("https://api.anthropic.com/v1/messages/count_tokens").host == "api.anthropic.com"

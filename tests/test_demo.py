@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from pytest_claude_guard._causes import causes, make_violation
-from pytest_claude_guard._demo import (
+from pytest_claude_guard._core._causes import causes, make_violation
+from pytest_claude_guard._cli.demo import (
     Diagnosis,
     Example,
     Style,
@@ -28,7 +28,7 @@ from pytest_claude_guard._demo import (
     VERBOSE_HINT,
     add_parser,
 )
-from pytest_claude_guard._violation import Violation
+from pytest_claude_guard._core._violation import Violation
 
 GROUPS, EXAMPLES = load_examples()
 SEED_GROUPS = ("seed000", "seed003", "seed004")

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._causes import causes
-from pytest_claude_guard._evidence import (
+from pytest_claude_guard._core._causes import causes
+from pytest_claude_guard._core._evidence import (
     DIMENSIONS,
     ENDPOINTS,
     KINDS,
@@ -22,7 +22,7 @@ from pytest_claude_guard._evidence import (
     ledger,
     platform_of,
 )
-from pytest_claude_guard._models import default_registry
+from pytest_claude_guard._core._models import default_registry
 
 LEDGER: dict[str, Any] = ledger()["causes"]
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

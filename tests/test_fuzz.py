@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_cases import CASES, load_case
 
 from pytest_claude_guard import Violation, validate_request
-from pytest_claude_guard._causes import causes
+from pytest_claude_guard._core._causes import causes
 
 PER_CALL_SECONDS = 5.0  # a generous guard against hangs, not a benchmark
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)

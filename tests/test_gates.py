@@ -9,11 +9,13 @@ from typing import Any, Iterator
 
 import pytest
 
-from pytest_claude_guard import _engine, validate_request
-from pytest_claude_guard._context import Context, Endpoint
-from pytest_claude_guard._models import default_registry, today_as
-from pytest_claude_guard._rules import REQUEST_RULES
-from pytest_claude_guard._rules._gates import GATES, MAX_DEPTH, Features, features, rule_name
+from pytest_claude_guard._core import _engine
+
+from pytest_claude_guard import validate_request
+from pytest_claude_guard._core._context import Context, Endpoint
+from pytest_claude_guard._core._models import default_registry, today_as
+from pytest_claude_guard._core._rules import REQUEST_RULES
+from pytest_claude_guard._core._rules._gates import GATES, MAX_DEPTH, Features, features, rule_name
 from shared_support import shared_path
 from test_cases import CASE_TODAY, CASES, DEFAULT_HEADERS, run_case
 

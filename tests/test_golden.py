@@ -14,8 +14,8 @@ import pytest
 from test_cases import CASES, judged
 
 from pytest_claude_guard import Violation, render_text, to_api_error, validate_request
-from pytest_claude_guard._causes import causes
-from pytest_claude_guard._render import render_line
+from pytest_claude_guard._core._causes import causes
+from pytest_claude_guard._core._render import render_line
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -39,7 +39,7 @@ _CHILD = textwrap.dedent(
         resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
     except (ValueError, OSError):  # not settable here (macOS): the peak is still measured
         pass
-    from pytest_claude_guard._engine import preload
+    from pytest_claude_guard._core._engine import preload
     from pytest_claude_guard import _cli, validate_request
     preload(sdk=False)
     mode, stats_path = sys.argv[1], sys.argv[2]

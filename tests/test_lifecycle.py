@@ -20,7 +20,7 @@ import pytest
 
 from pytest_claude_guard import validate_request
 from pytest_claude_guard._cli import main
-from pytest_claude_guard._models import (
+from pytest_claude_guard._core._models import (
     SDK,
     TODAY_ENV,
     ModelInfo,
@@ -37,7 +37,7 @@ from pytest_claude_guard._models import (
     today_info,
     with_sdk,
 )
-from pytest_claude_guard._models_sdk import SdkFacts, parse_end_of_life, read_sdk
+from pytest_claude_guard._core._models_sdk import SdkFacts, parse_end_of_life, read_sdk
 
 anthropic = pytest.importorskip("anthropic")
 
@@ -237,7 +237,7 @@ def test_environment_variable_sets_today_for_the_library() -> None:
     """CLAUDE_GUARD_TODAY=2027-01-23: the library judges as of that day (claude-sonnet-4-5 is retired)."""
     proc = run_python(
         "from pytest_claude_guard import validate_request\n"
-        "from pytest_claude_guard._models import today_info\n"
+        "from pytest_claude_guard._core._models import today_info\n"
         "b={'model':'claude-sonnet-4-5','max_tokens':5,'messages':[{'role':'user','content':'x'}]}\n"
         "print([v.code for v in validate_request(b, headers={'anthropic-version':'2023-06-01','x-api-key':'k'})])\n"
         "print(today_info())\n",
@@ -255,7 +255,7 @@ def test_bad_environment_value_is_a_clear_error(value: str) -> None:
     """A bad CLAUDE_GUARD_TODAY: preload() raises TodayError naming the variable; the CLI exits 2 saying so."""
     proc = run_python(
         "from pytest_claude_guard import preload\n"
-        "from pytest_claude_guard._models import TodayError\n"
+        "from pytest_claude_guard._core._models import TodayError\n"
         "try:\n    preload()\nexcept TodayError as exc:\n    print(exc)\n",
         **{TODAY_ENV: value},
     )

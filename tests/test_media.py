@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_claude_guard._media import (
+from pytest_claude_guard._core._media import (
     ImageProbe,
     PdfProbe,
     b64_decoded_length,
@@ -327,7 +327,7 @@ def _objstm(header: bytes, body: bytes, n: int) -> bytes:
 def test_pdf_budget_is_shared_by_the_documents_of_a_request() -> None:
     """The inflate budget is one per request: a document that spends it leaves nothing to the next, which says so
     instead of starting over."""
-    from pytest_claude_guard._media import Budget, probe_pdf_bytes
+    from pytest_claude_guard._core._media import Budget, probe_pdf_bytes
 
     budget = Budget(inflate_bytes=1000)
     bomb = _objstm(b"5 0 ", b" " * 5000, 1)
@@ -340,7 +340,7 @@ def test_pdf_budget_is_shared_by_the_documents_of_a_request() -> None:
 
 def test_object_stream_entries_out_of_order_are_not_copied() -> None:
     """Offsets that go back (a slice bomb: each object the whole stream) stop the stream; those before stay."""
-    from pytest_claude_guard._media import Budget, _read_objstm
+    from pytest_claude_guard._core._media import Budget, _read_objstm
 
     body = b"<< /Type /Catalog /Pages 6 0 R >>" + b" " * 1000
     text = _objstm(b"5 0 6 1000 7 0 ", body, 3).split(b" obj", 1)[1]

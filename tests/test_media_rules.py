@@ -11,10 +11,10 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._context import Context, normalize_headers, parse_endpoint
-from pytest_claude_guard._models import default_registry
-from pytest_claude_guard._rules import media
-from pytest_claude_guard._violation import Violation
+from pytest_claude_guard._core._context import Context, normalize_headers, parse_endpoint
+from pytest_claude_guard._core._models import default_registry
+from pytest_claude_guard._core._rules import media
+from pytest_claude_guard._core._violation import Violation
 
 
 B = media_builders()

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from test_cases import CASES, describe, run_case
 
-from pytest_claude_guard._causes import causes
+from pytest_claude_guard._core._causes import causes
 
 MINED = CASES / "mined"
 COMMON_KEYS = {"description", "source", "endpoint", "headers", "body", "generate", "models", "note", "xfail_reason"}

@@ -15,11 +15,13 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
-from pytest_claude_guard import _evidence, preload, validate_request
-from pytest_claude_guard._causes import cause
-from pytest_claude_guard._context import Context, normalize_headers, parse_endpoint
-from pytest_claude_guard._rules import REQUEST_RULES
-from pytest_claude_guard._models import FACT_FIELDS, ModelInfo, Registry, builtin_registry, default_registry
+from pytest_claude_guard._core import _evidence
+
+from pytest_claude_guard import preload, validate_request
+from pytest_claude_guard._core._causes import cause
+from pytest_claude_guard._core._context import Context, normalize_headers, parse_endpoint
+from pytest_claude_guard._core._rules import REQUEST_RULES
+from pytest_claude_guard._core._models import FACT_FIELDS, ModelInfo, Registry, builtin_registry, default_registry
 
 HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
 UNKNOWN = "claude-test-unknown-facts"  # a model the registry knows, every capability unknown
@@ -258,7 +260,7 @@ def test_rules_hold_no_per_model_tables() -> None:
     """The rule modules name no model id: per-model facts live in the registry."""
     import inspect
 
-    from pytest_claude_guard._rules import messages, model, output, sampling, thinking, tools
+    from pytest_claude_guard._core._rules import messages, model, output, sampling, thinking, tools
 
     for module in (output, sampling, thinking, messages, tools):
         assert not re.search(r"[\"']claude-", inspect.getsource(module)), module.__name__

@@ -14,7 +14,7 @@ from server_support import serving
 
 from pytest_claude_guard import load_registry, validate_request
 from pytest_claude_guard._cli import main
-from pytest_claude_guard._models import today_as
+from pytest_claude_guard._core._models import today_as
 from pytest_claude_guard._cli.models_refresh import build_registry_file, model_entry
 
 CANARY = "sk-ant-api03-CANARY-never-printed-0123456789"
@@ -471,9 +471,9 @@ def test_unknown_model_severity_follows_who_answers(host: str, severity: str) ->
     """An id outside the grammar is an error where Anthropic answers; on a gateway's host at most a warning."""
     import dataclasses
 
-    from pytest_claude_guard._context import Context, Endpoint
-    from pytest_claude_guard._models import default_registry
-    from pytest_claude_guard._rules import model as model_rules
+    from pytest_claude_guard._core._context import Context, Endpoint
+    from pytest_claude_guard._core._models import default_registry
+    from pytest_claude_guard._core._rules import model as model_rules
 
     @dataclasses.dataclass(frozen=True)
     class HostedEndpoint(Endpoint):

@@ -16,8 +16,8 @@ import pytest
 from test_cases import CASE_TODAY, make_pdf, make_png
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._models import today_as
-from pytest_claude_guard._rules._walk import in_block
+from pytest_claude_guard._core._models import today_as
+from pytest_claude_guard._core._rules._walk import in_block
 
 HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
 V2026 = {**HEADERS, "anthropic-version": "2026-10-21"}
@@ -174,7 +174,7 @@ def test_path_of_each_finding(code: str, request_body: Dict[str, Any], headers: 
 def test_every_api_message_template_names_the_violation_path() -> None:
     """No message reads a place the violation does not name: the API-style path is the violation's own, so no
     template appends a field to it (``{path}.ttl`` was the cache_ttl_order template before its path named ttl)."""
-    from pytest_claude_guard._causes import causes
+    from pytest_claude_guard._core._causes import causes
 
     bad = [code for code, c in causes().items() if "{path}." in (c.api_message or "") or "{path}." in c.message]
     assert not bad, bad

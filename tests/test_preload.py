@@ -15,7 +15,7 @@ from test_cases import ALL, DEFAULT_HEADERS, _expand_repeat, _set_at, generate, 
 
 import pytest_claude_guard
 from pytest_claude_guard import preload, validate_request
-from pytest_claude_guard._causes import ENGINE_ERROR, causes, engine_error
+from pytest_claude_guard._core._causes import ENGINE_ERROR, causes, engine_error
 
 MEDIA = Path(__file__).parent / "fixtures" / "media"
 H23 = {"anthropic-version": "2023-06-01", "x-api-key": "k"}
@@ -278,7 +278,7 @@ def test_importing_the_package_loads_nothing() -> None:
     """Importing stays cheap: no schema, catalog or jsonschema until preload() or the first check."""
     code = (
         "import sys, pytest_claude_guard as g\n"
-        "from pytest_claude_guard import _causes, _engine, _schemas\n"
+        "from pytest_claude_guard._core import _causes, _engine, _schemas\n"
         "assert 'jsonschema' not in sys.modules, 'jsonschema imported'\n"
         "assert _causes.causes.cache_info().currsize == 0 and _schemas.load_schema.cache_info().currsize == 0\n"
         "g.validate_request({})\n"
@@ -318,7 +318,7 @@ def test_engine_error_survives_an_exception_whose_str_fails() -> None:
 
 def test_validate_request_reports_a_failing_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """When loading fails (here the model table), validate_request returns an engine_error instead of raising."""
-    from pytest_claude_guard import _engine
+    from pytest_claude_guard._core import _engine
 
     def broken() -> Any:
         raise OSError("disk on fire")

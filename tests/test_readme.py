@@ -37,7 +37,7 @@ def test_cause_table_matches_the_catalog_data() -> None:
 def test_every_cause_docs_link_lands_on_the_readme() -> None:
     """Each cause's docs link (what the failure text prints after the fix) is the repository's README with an
     anchor that exists there; a Violation carries the same link."""
-    from pytest_claude_guard._causes import causes, make_violation
+    from pytest_claude_guard._core._causes import causes, make_violation
 
     found = anchors((ROOT / "README.md").read_text("utf-8"))
     for cause in causes().values():
@@ -94,7 +94,7 @@ def test_code_blocks_are_not_headings() -> None:
 
 def test_project_urls() -> None:
     """[project.urls] names the repository the package links to, and Documentation is a README anchor that exists."""
-    from pytest_claude_guard._causes import DOCS_BASE
+    from pytest_claude_guard._core._causes import DOCS_BASE
 
     urls = _pyproject()["project"]["urls"]
     assert urls == {
@@ -136,8 +136,10 @@ def _warned_inside_scope(monkeypatch: pytest.MonkeyPatch) -> Dict[str, int]:
     a warning although the cause's evidence covers the situation."""
     import json
 
-    from pytest_claude_guard import _evidence, validate_request
-    from pytest_claude_guard._demo import load_examples
+    from pytest_claude_guard._core import _evidence
+
+    from pytest_claude_guard import validate_request
+    from pytest_claude_guard._cli.demo import load_examples
 
     original = _evidence.scoped
     found: Dict[str, int] = {}
@@ -175,7 +177,7 @@ def test_default_column_names_every_rule_that_warns_inside_its_scope(monkeypatch
 
 def test_default_column_wording() -> None:
     """The scope's platforms/endpoints go into a rule's own line; a rule without one shows the evidence's scope."""
-    from pytest_claude_guard._evidence import describe_scope
+    from pytest_claude_guard._core._evidence import describe_scope
 
     assert gen_readme.default_column("auth_missing") == "warning (a gateway may add the credentials on the way)"
     assert gen_readme.default_column("model_not_found").startswith("error (Anthropic API, messages) for an id no ")

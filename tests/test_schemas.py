@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from shared_support import shared_path
 from test_cases import CASES, _set_at, generate
 
-from pytest_claude_guard import _schemas as S
+from pytest_claude_guard._core import _schemas as S
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -405,7 +405,7 @@ def test_fast_path_without_jsonschema_rs() -> None:
     script = (
         "import json, sys\n"
         "sys.modules['jsonschema_rs'] = None  # import jsonschema_rs raises ImportError\n"
-        "from pytest_claude_guard import _schemas as S\n"
+        "from pytest_claude_guard._core import _schemas as S\n"
         "S.preload()\n"
         "cases = json.loads(sys.stdin.read())\n"
         "print(json.dumps([S.is_valid(n, p, b) for n, p, b in cases]))\n"

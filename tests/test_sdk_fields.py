@@ -17,8 +17,8 @@ import pytest
 from test_cases import ALL, DEFAULT_HEADERS, _expand_repeat, _set_at, generate, load_case
 from typing_extensions import Literal, Required, TypedDict
 
-from pytest_claude_guard import _schemas as S
-from pytest_claude_guard import _sdk_fields as K
+from pytest_claude_guard._core import _schemas as S
+from pytest_claude_guard._core import _sdk_fields as K
 from pytest_claude_guard import validate_request
 
 REPO = Path(__file__).resolve().parent.parent
@@ -230,7 +230,8 @@ def test_shapes_it_does_not_understand_degrade_silently(monkeypatch: pytest.Monk
 # --- an older SDK, installed ------------------------------------------------------------------------------------
 OLD_SCRIPT = r'''
 import json, sys
-from pytest_claude_guard import _sdk_fields as K, load_registry, preload, validate_request
+from pytest_claude_guard._core import _sdk_fields as K
+from pytest_claude_guard import load_registry, preload, validate_request
 
 preload()
 cases = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -312,7 +313,7 @@ def test_plugin_start_up_defers_reading_the_sdk_until_it_is_imported() -> None:
 
     code = (
         "import sys\n"
-        "from pytest_claude_guard import _engine, _schemas, _sdk_fields as K\n"
+        "from pytest_claude_guard._core import _engine, _schemas, _sdk_fields as K\n"
         "_schemas.schemas_sdk_version = lambda: '2.0.0'\n"
         "_engine.preload(sdk=False)\n"
         "assert 'anthropic' not in sys.modules, 'start-up imported the SDK'\n"

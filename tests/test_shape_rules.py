@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._causes import causes
-from pytest_claude_guard._context import Context, normalize_headers, parse_endpoint
-from pytest_claude_guard._models import default_registry
-from pytest_claude_guard._rules import shape
+from pytest_claude_guard._core._causes import causes
+from pytest_claude_guard._core._context import Context, normalize_headers, parse_endpoint
+from pytest_claude_guard._core._models import default_registry
+from pytest_claude_guard._core._rules import shape
 
 HEADERS: Dict[str, str] = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test-placeholder"}
 FILES = {**HEADERS, "anthropic-beta": "files-api-2025-04-14"}

@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROBE = """
 import json, pathlib, pytest_claude_guard
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._schemas import schema_dir
+from pytest_claude_guard._core._schemas import schema_dir
 body = {"model": "claude-sonnet-4-6", "max_tokens": 16, "response_format": {"type": "json"},
         "messages": [{"role": "user", "content": "hi"}]}
 found = validate_request(body, headers={"anthropic-version": "2023-06-01", "x-api-key": "k"})

@@ -9,9 +9,9 @@ from typing import Callable, Dict, Optional, Tuple
 
 import pytest
 
-from pytest_claude_guard._cassettes import Interaction
+from pytest_claude_guard._cassettes.reader import Interaction
 from pytest_claude_guard._cli.cassettes import PLACEHOLDER_KEY, _headers_for, lint_paths
-from pytest_claude_guard._recorded_errors import expected_codes
+from pytest_claude_guard._cassettes.recorded_errors import expected_codes
 
 from shared_support import shared_path
 

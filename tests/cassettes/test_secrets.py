@@ -9,8 +9,8 @@ from typing import Optional
 import pytest
 
 from pytest_claude_guard._cli.cassettes import lint_paths, render_lines
-from pytest_claude_guard._causes import make_violation
-from pytest_claude_guard._secrets import (
+from pytest_claude_guard._core._causes import make_violation
+from pytest_claude_guard._core._secrets import (
     MASK,
     check_header,
     clean_url,
@@ -226,7 +226,7 @@ def test_a_cassette_too_large_to_lint_is_still_searched_for_secrets(
     tmp_path: Path, canary: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """S6: a cassette over the size limit (64 MB; 2 KB here) holding a real x-api-key reports it, exit 1."""
-    import pytest_claude_guard._cassettes as cassettes
+    import pytest_claude_guard._cassettes.reader as cassettes
 
     monkeypatch.setattr(cassettes, "MAX_CASSETTE_BYTES", 2048)
     path = tmp_path / "big.yaml"
@@ -241,7 +241,7 @@ def test_a_cassette_too_large_to_lint_is_still_searched_for_secrets(
 def test_redact_headers_of_normalised_headers_every_time(canary: str) -> None:
     """Normalised headers (the capture's path) are redacted like any mapping, and a clean value remembered for
     speed never lets a later value with a key through."""
-    from pytest_claude_guard._context import normalize_headers
+    from pytest_claude_guard._core._context import normalize_headers
 
     clean = normalize_headers({"User-Agent": "Anthropic/Python 2.14.0", "X-Api-Key": canary})
     for _ in range(2):

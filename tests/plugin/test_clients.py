@@ -13,7 +13,7 @@ from typing import Any as Suite
 import pytest
 
 from pytest_claude_guard import validate_request
-from pytest_claude_guard._context import parse_endpoint
+from pytest_claude_guard._core._context import parse_endpoint
 
 
 def client_classes() -> list[type]:

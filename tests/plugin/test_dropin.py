@@ -331,7 +331,7 @@ def test_failure_text_says_why_a_mock_library_may_complain(suite_v2: Suite) -> N
 def test_captured_headers_show_only_allow_listed_values() -> None:
     """Gateway auth headers, bearer tokens, SigV4 signatures and cookies are masked in captured requests;
     only headers on the allow-list keep their values."""
-    from pytest_claude_guard._plugin.redact import MASK, redact_headers
+    from pytest_claude_guard._core._secrets import MASK, redact_headers
 
     shown = redact_headers(
         {

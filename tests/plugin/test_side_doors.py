@@ -335,7 +335,7 @@ def test_requests_streamed(kind, good, tmp_path, claude_guard):
 
 @pytest.mark.claude_guard(mode="warn")
 def test_over_the_limit_in_warn_mode_is_sent_whole(monkeypatch, tmp_path, claude_guard):
-    import pytest_claude_guard._engine as engine
+    import pytest_claude_guard._core._engine as engine
 
     monkeypatch.setattr(engine, "MAX_BODY_BYTES", 1 << 20)
     data = b" " * (3 << 20)
@@ -352,7 +352,7 @@ def test_over_the_limit_in_warn_mode_is_sent_whole(monkeypatch, tmp_path, claude
 
 
 def test_endless_generator_is_a_finding_not_a_hang(monkeypatch, claude_guard):
-    import pytest_claude_guard._engine as engine
+    import pytest_claude_guard._core._engine as engine
 
     monkeypatch.setattr(engine, "MAX_BODY_BYTES", 1 << 20)
 
@@ -408,7 +408,7 @@ def test_compressed_bodies(suite: Suite) -> None:
                 assert r.status_code == 400
 
         def test_gzip_bomb(monkeypatch, claude_guard):
-            import pytest_claude_guard._engine as engine
+            import pytest_claude_guard._core._engine as engine
 
             monkeypatch.setattr(engine, "MAX_BODY_BYTES", 1 << 20)
             with claude_guard.expect("request_too_large"):
