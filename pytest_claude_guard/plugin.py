@@ -7,7 +7,7 @@ state, fixtures and reports, and ``_adapters/`` for how requests are seen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Generator, List, Optional
+from typing import Any, Callable, Dict, Generator, List, Optional
 
 import pytest
 
@@ -99,18 +99,49 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         uninstall()
 
 
-def _settings_for(item: pytest.Item) -> options.Settings:
+def _settings_for(item: pytest.Item, parents: Optional[Dict[Any, bool]] = None) -> options.Settings:
+    """The item's settings: the run's, or as its ``claude_guard`` markers change them.  ``parents``: which
+    collectors carry the marker, shared by the items of one collection (most suites mark none: a test then costs
+    a look at its own markers and a dictionary lookup, not a walk of its parents)."""
     settings = item.stash.get(_SETTINGS, None)
     if settings is None:
         base = item.config.stash[GUARD].settings
-        settings = options.for_item(base, list(item.iter_markers("claude_guard")), item.nodeid)
+        if parents is not None and not _marked(item, parents):
+            settings = base
+        else:
+            settings = options.for_item(base, list(item.iter_markers("claude_guard")), item.nodeid)
         item.stash[_SETTINGS] = settings
     return settings
 
 
+def _has_mark(node: Any) -> bool:
+    for mark in getattr(node, "own_markers", ()):
+        if getattr(mark, "name", None) == "claude_guard":
+            return True
+    return False
+
+
+def _marked(item: pytest.Item, parents: Dict[Any, bool]) -> bool:
+    """Whether the item or a collector above it carries the marker (each collector looked at once)."""
+    if _has_mark(item):
+        return True
+    known = parents.get(item.parent)
+    if known is not None:
+        return known
+    node, unknown = item.parent, []
+    while node is not None and node not in parents:
+        unknown.append(node)
+        node = node.parent
+    found = parents[node] if node is not None else False
+    for collector in reversed(unknown):  # from the top down: a collector is marked if it or a parent is
+        found = parents[collector] = found or _has_mark(collector)
+    return found
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    parents: Dict[Any, bool] = {}
     for item in items:  # marker mistakes are usage errors before any test runs
-        _settings_for(item)
+        _settings_for(item, parents)
 
 
 @pytest.hookimpl(wrapper=True)
