@@ -16,7 +16,7 @@ from ._core._models import Registry, TodayError, configure_today, load_registry
 from ._plugin import options, outcome
 from ._plugin import report as report_mod
 from ._plugin.api import ClaudeGuardWarning
-from ._plugin.fixtures import CAPTURE, GUARD, assert_valid_request, claude_guard
+from ._plugin.fixtures import CAPTURES, GUARD, assert_valid_request, claude_guard
 from ._core._secrets import redact_text
 from ._plugin.state import Capture, Guard
 
@@ -148,17 +148,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
 def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, Any]:
     guard = item.config.stash[GUARD]
     capture = Capture(item.nodeid, _settings_for(item))
-    item.stash[CAPTURE] = capture
+    CAPTURES[item] = capture
     token = guard.enter(capture)
     try:
         return (yield)
     finally:
         guard.leave(capture, token)
-        del item.stash[CAPTURE]  # the bodies it holds are freed with the test
+        CAPTURES.pop(item, None)  # the bodies it holds are freed with the test
 
 
 def _settle(item: pytest.Item) -> Optional[str]:
-    capture = item.stash.get(CAPTURE, None)
+    capture = CAPTURES.get(item)
     if capture is None or capture.reported == len(capture.requests):
         return None  # nothing checked since the last phase settled
     if not any(req.violations for req in capture.requests[capture.reported:]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -15,7 +15,9 @@ from .state import Capture, CapturedRequest, Guard
 __all__ = ["ClaudeGuardHandle", "claude_guard", "assert_valid_request", "GUARD"]
 
 GUARD = pytest.StashKey[Guard]()
-CAPTURE = pytest.StashKey[Capture]()
+# the running test's capture, by item (set and removed by the plugin's protocol hook; a plain dictionary: read on
+# every phase of every test, where a stash lookup costs a few Python calls)
+CAPTURES: Dict[Any, Capture] = {}
 
 
 class ClaudeGuardHandle:
@@ -70,7 +72,7 @@ class ClaudeGuardHandle:
 
 def _capture_of(request: pytest.FixtureRequest) -> Capture:
     node = request.node
-    capture = node.stash.get(CAPTURE, None)
+    capture = CAPTURES.get(node)
     return capture if capture is not None else request.config.stash[GUARD].session
 
 
