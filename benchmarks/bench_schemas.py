@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gzip
 import json
 import os
 import pathlib
@@ -44,6 +43,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from pytest_claude_guard._core import _schemas as S  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_engine import headers_of, load  # noqa: E402
+
 Triple = Tuple[str, str, Any]  # (schema name, platform, body)
 Check = Callable[[str, str, Any], bool]
 CANDIDATES = ("jsonschema-rs", "_Compiler", "fastjsonschema", "jsonschema")
@@ -52,22 +54,8 @@ COMPILER_REV = "4663e9e"  # the last commit whose _schemas.py has _Compiler
 
 # --- the bodies -------------------------------------------------------------------------------------------------
 def corpus_requests(path: pathlib.Path) -> List[Tuple[Any, Optional[Dict[str, str]], str]]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
-    chosen: Dict[str, Dict[str, Any]] = {}
-    for r in records:  # one record per interaction, as the scorer's --dedupe group
-        g = r.get("group") or r["id"]
-        if g not in chosen or (r.get("at_head") and not chosen[g].get("at_head")):
-            chosen[g] = r
-    out = []
-    for r in chosen.values():
-        rh = r.get("request_headers") or {}
-        headers = None
-        if rh.get("anthropic-version"):
-            headers = {k: rh[k] for k in ("anthropic-version", "anthropic-beta", "content-type") if rh.get(k)}
-            headers["x-api-key"] = "placeholder"
-        out.append((r["request_body"], headers, r.get("endpoint") or "/v1/messages"))
-    return out
+    """One record per interaction (bench_engine's reading of the corpus), as (body, headers, endpoint)."""
+    return [(r["request_body"], headers_of(r), r.get("endpoint") or "/v1/messages") for r in load(path)]
 
 
 def case_requests() -> List[Tuple[Any, Optional[Dict[str, str]], str]]:
