@@ -59,15 +59,12 @@ def corpus_requests(path: pathlib.Path) -> List[Tuple[Any, Optional[Dict[str, st
 
 
 def case_requests() -> List[Tuple[Any, Optional[Dict[str, str]], str]]:
-    from test_cases import CASES, DEFAULT_HEADERS, _expand_repeat, _set_at, generate
+    from test_cases import CASES, DEFAULT_HEADERS, case_body
 
     out = []
     for path in sorted(CASES.rglob("*.json")):
         case = json.loads(path.read_text("utf-8"))
-        body = json.loads(json.dumps(case["body"]))
-        for spec in case.get("generate") or []:
-            _set_at(body, spec["at"], generate(spec))
-        out.append((_expand_repeat(body), case.get("headers", DEFAULT_HEADERS), case.get("endpoint", "/v1/messages")))
+        out.append((case_body(case), case.get("headers", DEFAULT_HEADERS), case.get("endpoint", "/v1/messages")))
     return out
 
 

@@ -191,12 +191,17 @@ def _registry_for(case: dict[str, Any], tmp_dir: Path) -> Registry | None:
     return load_registry(target)
 
 
-def run_case(case: dict[str, Any], tmp_dir: Path) -> list[Violation]:
-    """Build the request a case describes and validate it."""
+def case_body(case: dict[str, Any], expand: bool = True) -> Any:
+    """The body a case describes: a copy, its generated payloads set, and (``expand``) each ``$repeat`` expanded."""
     body = json.loads(json.dumps(case["body"]))
     for spec in case.get("generate") or []:  # before expansion: a repeated item carries its payload
         _set_at(body, spec["at"], generate(spec))
-    body = _expand_repeat(body)
+    return _expand_repeat(body) if expand else body
+
+
+def run_case(case: dict[str, Any], tmp_dir: Path) -> list[Violation]:
+    """Build the request a case describes and validate it."""
+    body = case_body(case)
     headers = case.get("headers", DEFAULT_HEADERS)
     endpoint = case.get("endpoint", "/v1/messages")
     with today_as(CASE_TODAY):

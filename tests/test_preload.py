@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cases import ALL, DEFAULT_HEADERS, _expand_repeat, _set_at, generate, load_case
+from test_cases import ALL, DEFAULT_HEADERS, case_body, load_case
 
 import pytest_claude_guard
 from pytest_claude_guard import preload, validate_request
@@ -174,10 +174,7 @@ def _case_requests(tmp_path: Path) -> list[dict[str, Any]]:
         case = load_case(path)
         if sum(int(spec.get("bytes", 0)) for spec in case.get("generate") or []) > 4_000_000:
             continue
-        body = json.loads(json.dumps(case["body"]))
-        for spec in case.get("generate") or []:
-            _set_at(body, spec["at"], generate(spec))
-        body = _expand_repeat(body)
+        body = case_body(case)
         models = None
         if case.get("models"):
             target = tmp_path / f"models-{len(out)}.json"

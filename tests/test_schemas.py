@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 from jsonschema import Draft202012Validator
 from shared_support import shared_path
-from test_cases import CASES, _set_at, generate
+from test_cases import CASES, case_body
 
 from pytest_claude_guard._core import _schemas as S
 
@@ -280,9 +280,7 @@ def _case_bodies() -> Tuple[Tuple[str, Any, Any], ...]:
     out = []
     for path in sorted(CASES.rglob("*.json")):
         case = json.loads(path.read_text("utf-8"))
-        body = json.loads(json.dumps(case["body"]))
-        for spec in case.get("generate") or []:
-            _set_at(body, spec["at"], generate(spec))
+        body = case_body(case, expand=False)
         where = str(path.relative_to(CASES))
         out.append((where, _expand(body, 10**9), _expand(body, REPEAT_CAP)))
     return tuple(_with_batch_params(out))
