@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from pytest_claude_guard._core import _engine
+from pytest_claude_guard._core._rules import _gates
 
 from pytest_claude_guard import validate_request
 from pytest_claude_guard._core._context import Context, Endpoint
@@ -25,12 +25,12 @@ H = DEFAULT_HEADERS
 def _both(fn: Any) -> tuple[Any, Any]:
     """fn() with the gates on, then with every rule run."""
     try:
-        _engine.GATING = True
+        _gates.GATING = True
         gated = fn()
-        _engine.GATING = False
+        _gates.GATING = False
         full = fn()
     finally:
-        _engine.GATING = True
+        _gates.GATING = True
     return gated, full
 
 
@@ -112,6 +112,11 @@ EDGES = {
                                          "content": [{"type": "tool_reference", "tool_name": "nope"}]}],
     "server tool result without its use": [{"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
                                             "content": []}],
+    "empty text block": [{"type": "text", "text": ""}],
+    "whitespace text in a tool result": [{"type": "tool_result", "tool_use_id": "t1",
+                                          "content": [{"type": "text", "text": " \n"}]}],
+    "citations on user text": [{"type": "text", "text": "x", "citations": [{"type": "char_location"}]}],
+    "file image source": [{"type": "image", "source": {"type": "file", "file_id": "file_1"}}],
 }
 
 
@@ -145,6 +150,28 @@ FEATURES = [
     ({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": []}]}, {"text"},
      {"user", "assistant"}, False, True, True),
 ]
+
+
+# (messages, blank text somewhere, a block with citations)
+TEXT_FEATURES = [
+    ([{"role": "user", "content": "hi"}], False, False),
+    ([{"role": "user", "content": " \t"}], True, False),
+    ([{"role": "user", "content": ""}], True, False),
+    ([{"role": "user", "content": [{"type": "text", "text": ""}]}], True, False),
+    ([{"role": "user", "content": [{"type": "text", "text": "x"}, {"type": "text", "text": "\n"}]}], True, False),
+    ([{"role": "user", "content": [{"type": "text", "text": 5}]}], False, False),
+    ([{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t", "content": [
+        {"type": "text", "text": " "}]}]}], True, False),
+    ([{"role": "user", "content": [{"type": "text", "text": "x", "citations": []}]}], False, True),
+    ([{"role": "assistant", "content": [{"type": "document", "source": {"type": "text", "data": "d"},
+                                         "citations": {"enabled": True}}]}], False, True),
+]
+
+
+@pytest.mark.parametrize("messages,blank,citations", TEXT_FEATURES)
+def test_text_features(messages: list[Any], blank: bool, citations: bool) -> None:
+    found = _features({"messages": messages})
+    assert (found.complete, found.blank, found.citations) == (True, blank, citations)
 
 
 @pytest.mark.parametrize("body,types,roles,cache,complete,empty", FEATURES)

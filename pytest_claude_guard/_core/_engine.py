@@ -21,6 +21,7 @@ from ._context import Context, Endpoint, normalize_headers, parse_endpoint
 from ._models import Registry, default_registry
 from ._rules import BATCH_RULES, ENVELOPE_RULES, REQUEST_RULES, Rule
 from ._rules import preload as _preload_rules
+from ._rules import _gates
 from ._rules._gates import Planner, features
 from ._violation import Violation
 
@@ -30,8 +31,6 @@ __all__ = ["validate_request", "preload", "MAX_BODY_BYTES"]
 # Messages and count_tokens is judged by the media rules, which also see parsed bodies.
 MAX_BODY_BYTES = 256 * 1024 * 1024
 
-# rules skipped where the body lacks their trigger; False runs every rule (tests compare both)
-GATING = True
 _PLANNER = Planner(REQUEST_RULES)
 
 
@@ -112,7 +111,7 @@ def _run(rules: Tuple[Rule, ...], ctx: Context) -> None:
 
 def _run_request_rules(ctx: Context) -> None:
     """The request rules, less those whose trigger the body does not hold (``_rules/_gates``: same answer)."""
-    if not GATING:
+    if not _gates.GATING:
         _run(REQUEST_RULES, ctx)
         return
     try:

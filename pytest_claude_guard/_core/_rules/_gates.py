@@ -13,9 +13,12 @@ from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, S
 
 from .._context import Context
 
-__all__ = ["Features", "features", "GATES", "gated", "rule_name", "Planner"]
+__all__ = ["Features", "features", "may_hold", "GATES", "GATING", "gated", "rule_name", "Planner"]
 
 MAX_DEPTH = 16
+# rules (and the shape rule's file-source scan) skipped where the body lacks their trigger; False runs every rule
+# and every scan (tests compare both)
+GATING = True
 
 
 class Features(NamedTuple):
@@ -29,6 +32,8 @@ class Features(NamedTuple):
     keys: FrozenSet[str] = frozenset()  # the body's top-level keys
     empty: bool = False  # a message whose content is "" or []
     small: bool = False  # the body as received is at most SMALL bytes (or characters): no size limit is near
+    blank: bool = False  # a message's string content, or a text block's text, that is empty or whitespace only
+    citations: bool = False  # a block with a ``citations`` key
 
 
 # a body this small holds under 100,000 characters of text (at most 400,000 UTF-8 bytes, ~17,000 tokens by the
@@ -55,11 +60,13 @@ def features(ctx: Context) -> Features:
 class _Walk:
     """One walk's findings (a plain object: the recursion below reads and writes it, no closures to build)."""
 
-    __slots__ = ("types", "marks")
+    __slots__ = ("types", "marks", "blank", "citations")
 
     def __init__(self) -> None:
         self.types: Set[str] = set()
         self.marks = False
+        self.blank = False
+        self.citations = False
 
 
 def _blocks(walk: _Walk, items: List[Any], depth: int) -> None:
@@ -74,10 +81,16 @@ def _one(walk: _Walk, block: Dict[str, Any], depth: int) -> None:
     kind = block.get("type")
     if isinstance(kind, str):
         walk.types.add(kind)
+        if kind == "text":
+            text = block.get("text")
+            if isinstance(text, str) and (not text or text.isspace()):
+                walk.blank = True
     elif kind is not None:
         raise _TooDeep  # an odd block: judge it with every rule
     if "cache_control" in block:
         walk.marks = True
+    if "citations" in block:
+        walk.citations = True
     for key in ("content", "source"):
         inner = block.get(key)
         if isinstance(inner, list):
@@ -93,7 +106,7 @@ def _walk(body: Dict[str, Any], small: bool = False) -> Features:
     types = walk.types
     roles: Set[str] = set()
     walk.marks = "cache_control" in body
-    empty = False
+    empty = blank = False
     try:
         system = body.get("system")
         if isinstance(system, list):
@@ -116,13 +129,24 @@ def _walk(body: Dict[str, Any], small: bool = False) -> Features:
                 content = message.get("content")
                 if isinstance(content, str):
                     types.add("text")
-                    empty = empty or not content
+                    if not content or content.isspace():
+                        empty = empty or not content
+                        blank = True
                 elif isinstance(content, list):
                     empty = empty or not content
                     _blocks(walk, content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    return Features(frozenset(types), frozenset(roles), walk.marks, True, frozenset(body), empty, small)
+    return Features(frozenset(types), frozenset(roles), walk.marks, True, frozenset(body), empty, small,
+                    blank or walk.blank, walk.citations)
+
+
+def may_hold(ctx: Context, types: FrozenSet[str]) -> bool:
+    """Whether the body may hold blocks of these types (True when gating is off or the walk gave up)."""
+    if not GATING:
+        return True
+    found = features(ctx)
+    return not found.complete or bool(found.types & types)
 
 
 Gate = Callable[[Features], bool]
@@ -171,6 +195,8 @@ GATES: Dict[str, Gate] = {
     "messages.system_role": lambda f: "system" in f.roles,
     "messages.prefill": lambda f: "assistant" in f.roles,
     "messages.empty_content": lambda f: f.empty,
+    "messages.text_blocks": lambda f: f.blank,
+    "messages.version_2026_content": lambda f: "document" in f.types or f.citations,
     "messages.system_text_blocks": _key("system"),
     "system.system_whitespace_blocks": _key("system"),
     "thinking.type_supported": _key("thinking"),

@@ -31,6 +31,7 @@ from .. import _schemas as S
 from .. import _sdk_fields as K
 from .._context import Context
 from . import _shape_words as W
+from ._gates import may_hold
 from ._walk import in_block
 
 __all__ = ["RULES", "BATCH_RULES", "check_shape", "check_batch_envelope", "preload"]
@@ -259,6 +260,21 @@ def _direct_checks(ctx: Context, kind: str) -> Iterable[Finding]:
         yield _f("model_empty", ("model",))
     if "output_format" in body:
         yield from _legacy_output_format(ctx)
+    if may_hold(ctx, _FILE_BLOCKS):
+        yield from _file_source_checks(ctx, body)
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            if isinstance(tool, dict) and tool.get("type") in (None, "custom"):
+                problem = _input_schema_problem(tool.get("input_schema"))
+                if problem is not None:
+                    yield _f("tool_input_schema_invalid", ("tools", i, "custom", "input_schema"), detail=problem)
+
+
+_FILE_BLOCKS = frozenset({"image", "document"})  # the blocks a file source can sit in
+
+
+def _file_source_checks(ctx: Context, body: Dict[str, Any]) -> Iterable[Finding]:
     gate = S.beta_gate("source", "file")
     betas = ctx.betas
     files = None if betas is None else gate.unlocked_by(betas) if gate is not None else any(
@@ -267,13 +283,6 @@ def _direct_checks(ctx: Context, kind: str) -> Iterable[Finding]:
         for path in _file_sources(body):
             yield _f("file_source_requires_beta", path,
                      severity="warning" if files is None else gate.severity if gate is not None else None)
-    tools = body.get("tools")
-    if isinstance(tools, list):
-        for i, tool in enumerate(tools):
-            if isinstance(tool, dict) and tool.get("type") in (None, "custom"):
-                problem = _input_schema_problem(tool.get("input_schema"))
-                if problem is not None:
-                    yield _f("tool_input_schema_invalid", ("tools", i, "custom", "input_schema"), detail=problem)
 
 
 def _legacy_output_format(ctx: Context) -> Iterable[Finding]:
