@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import statistics
 import subprocess
@@ -519,7 +520,9 @@ def overhead(cache: pathlib.Path, python: str, rounds: int, timeout: float, path
     inside: Dict[str, List[float]] = {"off": [], "strict": []}
     tests = 0
     for i in range(rounds + 1):
-        for mode in ("off", "strict"):
+        # the order alternates (off first, then strict first): a machine that slows or warms during a round
+        # favours neither side
+        for mode in (("off", "strict") if i % 2 == 0 else ("strict", "off")):
             r = run_mode(suite, src, venv, out, mode, timeout, tag=".overhead")
             tests = len(r.outcomes)
             if i:  # round 0 warms bytecode and file caches for both sides
@@ -538,6 +541,57 @@ def overhead(cache: pathlib.Path, python: str, rounds: int, timeout: float, path
         print(f"    median of per-round ratios: {statistics.median(a / b for a, b in zip(on, off)):.3f}")
 
 
+INSTRUCTION_PATHS = ("tests/e2e/output/test_call.py",)
+
+
+def _callgrind(cmd: Sequence[str], src: pathlib.Path, env: Dict[str, str]) -> "subprocess.Popen[str]":
+    return subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], cwd=src, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _collected(proc: "subprocess.Popen[str]", timeout: float) -> int:
+    out, _ = proc.communicate(timeout=timeout)
+    found = re.search(r"Collected : (\d+)", out)
+    if found is None:
+        raise HarnessError("callgrind run failed:\n" + out[-3000:])
+    return int(found.group(1))
+
+
+def overhead_instructions(cache: pathlib.Path, python: str, timeout: float, paths: Sequence[str] = ()) -> None:
+    """Mirascope's Anthropic tests in ``paths`` (default: INSTRUCTION_PATHS) counted in instructions (callgrind:
+    the same count under any load), plugin off vs strict, per test with start-up and collection taken out."""
+    if shutil.which("valgrind") is None:
+        raise HarnessError("--instructions needs valgrind (apt install valgrind)")
+    suite = dataclasses.replace(SUITES["mirascope"], paths=tuple(paths or INSTRUCTION_PATHS))
+    src = fetch(suite, cache)
+    venv = ensure_venv(suite, src, cache, python)
+    out = cache / "runs" / f"{suite.name}-{suite.version}"
+    out.mkdir(parents=True, exist_ok=True)
+    env = suite_env(suite, out / "instructions.probe.jsonl")
+    base = [str(venv / "bin" / "python"), "-m", "pytest", *suite.paths, *suite.select, *suite.replay,
+            "-p", PROBE_MODULE, "-p", "no:cacheprovider", "-p", "no:randomly", "-q"]
+    sides = {"off": ["-p", "no:claude_guard"], "strict": ["--claude-guard=strict"]}
+    for extra in sides.values():  # bytecode caches, natively
+        run([*base, *extra], cwd=src, env=env, timeout=timeout, log=out / "instructions.log")
+    listed = run([*base, "--collect-only"], cwd=src, env=env, timeout=timeout, log=out / "instructions.log")
+    found = re.search(r"(\d+)(?:/\d+)? tests? collected", listed.stdout)
+    tests = int(found.group(1)) if found else 0
+    if not tests:
+        raise HarnessError(f"no tests collected in {' '.join(suite.paths)}")
+    counts: Dict[Tuple[str, bool], int] = {}
+    for only_collect in (False, True):
+        procs = {side: _callgrind([*base, *extra, *(["--collect-only"] if only_collect else [])], src, env)
+                 for side, extra in sides.items()}
+        counts.update({(side, only_collect): _collected(proc, timeout) for side, proc in procs.items()})
+    per = {side: (counts[(side, False)] - counts[(side, True)]) / tests for side in sides}
+    print(f"== overhead in instructions (callgrind): {suite.name} {suite.version} Anthropic tests in "
+          f"{' '.join(suite.paths)} ({tests} tests)")
+    print(f"  per test, start-up and collection taken out: off {per['off']:,.0f}, strict {per['strict']:,.0f}, "
+          f"ratio {per['strict'] / per['off']:.4f} (target <= 1.03)")
+    print(f"  whole runs: off {counts[('off', False)]:,}, strict {counts[('strict', False)]:,}, "
+          f"ratio {counts[('strict', False)] / counts[('off', False)]:.4f}")
+
+
 def main(argv: Optional[Iterable[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="run only this suite (repeatable)")
@@ -547,13 +601,22 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for the suites' venvs (>= 3.10)")
     parser.add_argument("--overhead", action="store_true", help="time mirascope's Anthropic tests, plugin off vs strict")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for --overhead (default 5)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="with --overhead: count instructions (valgrind) on a few of mirascope's test files instead")
     parser.add_argument("--overhead-path", action="append", default=[], metavar="PATH",
                         help="time only these test paths of mirascope (repeatable; default: all its Anthropic tests)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     cache = args.cache.expanduser().resolve()
     print(f"checkout {ROOT}; cache {cache}; python {args.python}")
     if args.overhead:
-        overhead(cache, args.python, args.rounds, args.timeout, args.overhead_path)
+        try:
+            if args.instructions:
+                overhead_instructions(cache, args.python, args.timeout, args.overhead_path)
+            else:
+                overhead(cache, args.python, args.rounds, args.timeout, args.overhead_path)
+        except HarnessError as exc:
+            print(f"  could not measure: {exc}", flush=True)
+            return 2
         return 0
     failed = 0
     for name in args.suite or list(SUITES):

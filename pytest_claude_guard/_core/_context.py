@@ -209,6 +209,9 @@ def normalize_headers(headers: Any) -> Optional[Dict[str, str]]:
     return out
 
 
+_NO_BETAS: FrozenSet[str] = frozenset()
+
+
 @dataclass
 class Context:
     """Everything a rule may read about one request body (a batch item gets its own Context)."""
@@ -225,8 +228,8 @@ class Context:
     raw_len: Optional[int] = None  # exact size of the body as received, when it came as bytes/str
 
     def __post_init__(self) -> None:
-        if self.prefix:
-            return  # a batch item, or a copy of a Context already unwrapped
+        if self.prefix or self.endpoint.platform != "bedrock":
+            return  # a batch item, a copy of a Context already unwrapped, or a body no platform wraps
         endpoint, body, prefix, problem = unwrap_body(self.endpoint, self.body)
         if body is not self.body:
             self.endpoint, self.body, self.prefix = endpoint, body, prefix
@@ -259,13 +262,14 @@ class Context:
         return betas
 
     def _parse_betas(self) -> Optional[FrozenSet[str]]:
-        values: List[str] = []
         body_beta = self.body.get("anthropic_beta") if self.endpoint.platform != "anthropic" else None
-        if isinstance(body_beta, list):
-            values.extend(str(b) for b in body_beta)
-        if self.headers is None:
+        headers = self.headers
+        raw = headers.get("anthropic-beta", "") if headers is not None else ""
+        if not raw and not isinstance(body_beta, list):  # the common case: no beta named anywhere
+            return None if headers is None else _NO_BETAS
+        values: List[str] = [str(b) for b in body_beta] if isinstance(body_beta, list) else []
+        if headers is None:
             return None if not values else frozenset(values)
-        raw = self.headers.get("anthropic-beta", "")
         values.extend(p.strip() for p in raw.split(",") if p.strip())
         return frozenset(values)
 
