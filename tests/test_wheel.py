@@ -25,8 +25,10 @@ print(json.dumps({"file": pytest_claude_guard.__file__, "schemas": str(schema_di
 def test_wheel_ships_schemas_and_validates(tmp_path: pathlib.Path) -> None:
     """Build the wheel, install it alone in a new venv, and validate a request from there."""
     dist = tmp_path / "dist"
+    # the build backend (hatchling, a test dependency) from this environment: no index, no network
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(dist),
+         str(ROOT)],
         check=True, capture_output=True, timeout=300,
     )
     wheel = next(dist.glob("pytest_claude_guard-*.whl"))

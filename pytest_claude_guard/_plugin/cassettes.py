@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, List, Optional
 import pytest
 
 if TYPE_CHECKING:  # the linter is imported only when the option is used (start-up cost)
-    from .._cli.cassettes import LintResult
+    from .._cassettes.lint import LintResult
 
 __all__ = ["pytest_addoption", "pytest_sessionfinish", "pytest_terminal_summary"]
 
@@ -48,7 +48,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     paths = config.getoption("claude_guard_cassettes", default=None) or []
     if not paths or hasattr(config, "workerinput"):
         return
-    from .._cli.cassettes import lint_paths
+    from .._cassettes.lint import lint_paths
 
     result = lint_paths(paths, ignore=_ignored(config))
     config.stash[RESULT_KEY] = result
@@ -60,7 +60,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     result = config.stash.get(RESULT_KEY, None)
     if result is None:
         return
-    from .._cli.cassettes import render_line_for
+    from .._cassettes.lint import render_line_for
 
     tr = terminalreporter
     tr.write_sep("=", "claude-guard cassettes", red=bool(result.exit_code), yellow=bool(result.status and not result.exit_code),

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_claude_guard._cassettes.reader import decode_body, load_cassette, recorded_body
-from pytest_claude_guard._cli.cassettes import lint_paths
+from pytest_claude_guard._cassettes.lint import lint_paths
 
 from .conftest import PREFILL_BODY, VALID_BODY, api_error, b64, gzip_bytes
 

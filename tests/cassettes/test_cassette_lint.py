@@ -10,7 +10,7 @@ from typing import Callable, Dict, Optional, Tuple
 import pytest
 
 from pytest_claude_guard._cassettes.reader import Interaction
-from pytest_claude_guard._cli.cassettes import PLACEHOLDER_KEY, _headers_for, lint_paths
+from pytest_claude_guard._cassettes.lint import PLACEHOLDER_KEY, _headers_for, lint_paths
 from pytest_claude_guard._cassettes.recorded_errors import expected_codes
 
 from shared_support import shared_path

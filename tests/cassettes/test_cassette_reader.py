@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pytest_claude_guard._cassettes import reader as _cassettes
 from pytest_claude_guard._cassettes.reader import CassetteError, decode_body, expand_paths, load_cassette
-from pytest_claude_guard._cli.cassettes import lint_paths
+from pytest_claude_guard._cassettes.lint import lint_paths
 
 from shared_support import shared_path
 

@@ -231,7 +231,7 @@ def test_recording_checks_requests_and_writes_a_clean_cassette(
 
 def test_cassette_written_in_this_folder_is_safe_to_lint(tmp_path: Path) -> None:
     """The replay fixture cassette itself lints clean (sanity for the fixtures above)."""
-    from pytest_claude_guard._cli.cassettes import lint_paths
+    from pytest_claude_guard._cassettes.lint import lint_paths
 
     path = tmp_path / "c.yaml"
     path.write_text(yaml.dump({"interactions": [RECORDED_OK], "version": 1}))

@@ -8,7 +8,7 @@ from typing import Optional
 
 import pytest
 
-from pytest_claude_guard._cli.cassettes import lint_paths, render_lines
+from pytest_claude_guard._cassettes.lint import lint_paths, render_lines
 from pytest_claude_guard._core._causes import make_violation
 from pytest_claude_guard._core._secrets import (
     MASK,

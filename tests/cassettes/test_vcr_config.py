@@ -11,7 +11,7 @@ import pytest
 import vcr
 from vcr.request import Request
 
-from pytest_claude_guard._cli.cassettes import lint_paths
+from pytest_claude_guard._cassettes.lint import lint_paths
 from pytest_claude_guard.vcr import scrub_request, scrub_response, vcr_config
 
 from .conftest import VALID_BODY, make_canary
