@@ -3,11 +3,13 @@
 A replayed request is not a live call: a model retired after the recording still replays, and the plugin
 reports that as drift instead of failing.  Private vcrpy surface used, and only here:
 ``vcr.cassette.CassetteContextDecorator._patch_generator(self, cassette)`` (every ``use_cassette``, plain
-vcrpy and pytest-recording alike, opens its cassette through it) and the public ``Cassette.can_play_response_for``.
+vcrpy and pytest-recording alike, opens its cassette through it) and the public ``Cassette.can_play_response_for``,
+which the probe asks and also wraps:
 
-Asking a cassette costs what vcrpy's own check costs (its request filters deep-copy the request, then every
+asking a cassette costs what vcrpy's own check costs (its request filters deep-copy the request, then every
 recorded request is matched), and vcrpy asks again when the request reaches it: the probe's answer is kept, once,
-for that next question about the same request (same thread, cassette, URL and body), so a replay costs one match.
+for that next question about the same request (same thread and cassette; same method, URL, body and headers as
+sent), so a replay costs one match.
 """
 
 from __future__ import annotations
