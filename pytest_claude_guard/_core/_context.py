@@ -139,6 +139,10 @@ _HEADER_NAMES_MAX = 1024
 
 
 _ITEM = [operator.itemgetter(i) for i in range(3)]
+# a client's header names, joined -> the names as text: a client sends the same names on every request, so their
+# text (and its hash) is made once, not per request
+_NAME_LISTS: Dict[bytes, Tuple[str, ...]] = {}
+_NAME_LISTS_MAX = 256
 
 
 def _from_raw(raw: List[Any], name: int, value: int) -> Optional[Dict[str, str]]:
@@ -146,7 +150,12 @@ def _from_raw(raw: List[Any], name: int, value: int) -> Optional[Dict[str, str]]
     few C calls: None when a name repeats (joined with ", " by the loop instead) or a value holds a line break
     (the join below could not be split back)."""
     try:
-        names = b"\n".join(map(_ITEM[name], raw)).lower().decode("latin-1").split("\n")
+        joined = b"\n".join(map(_ITEM[name], raw))
+        names = _NAME_LISTS.get(joined)
+        if names is None:
+            names = tuple(joined.lower().decode("latin-1").split("\n"))
+            if len(_NAME_LISTS) < _NAME_LISTS_MAX:
+                _NAME_LISTS[joined] = names
         values = b"\n".join(map(_ITEM[value], raw)).decode("latin-1").split("\n")
     except (TypeError, IndexError, AttributeError, ValueError):
         return None

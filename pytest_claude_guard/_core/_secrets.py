@@ -253,27 +253,27 @@ def _mask_common(text: str) -> str:
     return out
 
 
-# a bytes body none of these is in holds nothing `redact_text` would mask: it is stored as is, undecoded
-_TRIGGERS = (b"sk-ant-", b"earer", b"EARER", b"@", b"Credential=", b"Signature=")
-
-
-_TRIGGERS_BYTES = re.compile(b"|".join(re.escape(t) for t in _TRIGGERS))
-_TRIGGERS_TEXT = re.compile("|".join(re.escape(t.decode("ascii")) for t in _TRIGGERS))
+# a body none of these is in holds nothing `redact_text` would mask: it is stored as is (a bytes body undecoded).
+# Plain substring tests, one fast C search each: a regex alternation would step through the text a character at a
+# time (ten times the cost on a typical request), and a loop over a tuple costs more Python than the searches.
 
 
 def _may_hold_secret(raw: bytes) -> bool:
-    # one regex call for a small body; a large one (megabytes of base64) is scanned faster substring by substring
-    if (_TRIGGERS_BYTES.search(raw) is not None) if len(raw) < 8192 else any(t in raw for t in _TRIGGERS):
-        return True
-    return b"=" in raw and (b"?" in raw or b"&" in raw or b";" in raw)
+    if len(raw) <= 65536:  # as text (latin-1: one byte a character, never fails): str's ``in`` is the fastest search
+        return _text_may_hold_secret(raw.decode("latin-1"))
+    # a large body is not copied: ``find``, not ``in`` (bytes' ``in`` first tries its operand as an integer and
+    # raises and drops an error)
+    find = raw.find
+    return (find(b"sk-ant-") >= 0 or find(b"earer") >= 0 or find(b"EARER") >= 0 or find(b"@") >= 0
+            or find(b"Credential=") >= 0 or find(b"Signature=") >= 0
+            or (find(b"=") >= 0 and (find(b"?") >= 0 or find(b"&") >= 0 or find(b";") >= 0)))
 
 
 def _text_may_hold_secret(text: str) -> bool:
     """False when `redact_text` (with no known secrets) would return ``text`` unchanged: none of the substrings
     its patterns need is in it."""
-    if _TRIGGERS_TEXT.search(text) is not None:
-        return True
-    return "=" in text and ("?" in text or "&" in text or ";" in text)
+    return ("sk-ant-" in text or "earer" in text or "EARER" in text or "@" in text or "Credential=" in text
+            or "Signature=" in text or ("=" in text and ("?" in text or "&" in text or ";" in text)))
 
 
 def _mask_known(text: str, known: Iterable[str]) -> str:
@@ -371,7 +371,7 @@ def redact_body(body: Any) -> Any:
     if isinstance(body, str):
         return redact_text(body)
     if isinstance(body, (bytes, bytearray)):
-        raw = bytes(body)
+        raw = body if type(body) is bytes else bytes(body)  # bytes(b) raises and catches an exception inside
         if not _may_hold_secret(raw):
             return body
         try:
