@@ -159,11 +159,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) 
 
 def _settle(item: pytest.Item) -> Optional[str]:
     capture = CAPTURES.get(item)
-    if capture is None or capture.reported == len(capture.requests):
-        return None  # nothing checked since the last phase settled
-    if not any(req.violations for req in capture.requests[capture.reported:]):
-        capture.reported = len(capture.requests)  # only clean requests: nothing to say
-        return None
+    if capture is None or not capture.pending:
+        return None  # no request with findings since the last phase settled
+    capture.pending = False
     guard = item.config.stash[GUARD]
     return outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import sys
 from types import ModuleType
-from typing import Any, AsyncIterator, Iterator, List, Optional, Tuple
+from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Tuple
 
 from ._common import Block, Interceptor, Uninstall, body_limit, decoded, is_messages_url
 from ._patch import patch_attr
@@ -33,10 +33,17 @@ def _lib(request: Any) -> ModuleType:
     return sys.modules[type(request).__module__.split(".", 1)[0]]
 
 
+# request class -> its library's ByteStream (one lookup per request instead of a module name split)
+_BYTE_STREAMS: Dict[type, Any] = {}
+
+
 def replayable(request: Any) -> Optional[bytes]:
     """The body without consuming anything: a ``ByteStream`` holds its bytes."""
     stream = request.stream
-    if isinstance(stream, _lib(request).ByteStream):
+    kind = _BYTE_STREAMS.get(type(request))
+    if kind is None:
+        kind = _BYTE_STREAMS[type(request)] = _lib(request).ByteStream
+    if isinstance(stream, kind):
         return b"".join(stream)
     return None
 
@@ -142,7 +149,7 @@ def _judge(guard: Interceptor, request: Any, body: Optional[bytes], earlier: Opt
 
 def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
     known = guard.known(request)  # the common case: judged by an earlier hook, the same stream since
-    if known is not None and (known[1] is None or request.stream is known[1][0]) and guard.active:
+    if known is not None and (known[1] is None or request.stream is known[1][0]):
         return known[0]
     settled, block, earlier = _pending(guard, request)
     return block if settled else _judge(guard, request, read_body(request), earlier, block, source)
@@ -150,7 +157,7 @@ def _verdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
 
 async def _averdict(guard: Interceptor, request: Any, source: str) -> Optional[Block]:
     known = guard.known(request)
-    if known is not None and (known[1] is None or request.stream is known[1][0]) and guard.active:
+    if known is not None and (known[1] is None or request.stream is known[1][0]):
         return known[0]
     settled, block, earlier = _pending(guard, request)
     return block if settled else _judge(guard, request, await aread_body(request), earlier, block, source)

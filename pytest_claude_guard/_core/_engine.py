@@ -78,9 +78,8 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
     if strictness.surrogate is not None:  # "no low surrogate in string" / "invalid high surrogate in string"
         reason = f"the body is not valid JSON: {strictness.surrogate} in a string; encode text as valid UTF-8"
         return None, make_violation("invalid_json", "", reason=reason), raw_len
-    warnings = strictness.warnings()
-    if warnings:  # parsed, but a strict parser may refuse or read it differently: judged with the rest
-        reason = "the body is not strict JSON: " + "; ".join(warnings)
+    if strictness.nonfinite or strictness.duplicates:  # parsed, but a strict parser may refuse or read it differently
+        reason = "the body is not strict JSON: " + "; ".join(strictness.warnings())
         return body, make_violation("invalid_json", "", severity="warning", reason=reason), raw_len
     return body, None, raw_len
 

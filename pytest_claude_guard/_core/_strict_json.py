@@ -137,14 +137,16 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 def _decode(text: str) -> Any:
-    idx = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    # a body that starts with "{" and ends at its value (every SDK's) skips the whitespace scans
+    idx = 0 if text[:1] == "{" else _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     try:
         value, end = _SCAN(text, idx)
     except StopIteration as err:
         raise json.JSONDecodeError("Expecting value", text, err.value) from None
-    end = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
     if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
+        end = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
     return value
 
 

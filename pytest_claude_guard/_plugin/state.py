@@ -8,7 +8,6 @@ recorded as an ``engine_error`` finding and the request is sent unchecked.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import contextvars
 import json
@@ -17,7 +16,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .._adapters import stub_note
 from .._adapters._common import Block
@@ -53,10 +52,10 @@ class CapturedRequest:
     source: str
     violations: List[Violation]
     blocked: bool
-    expected: Set[str] = field(default_factory=set)
+    expected: AbstractSet[str] = frozenset()  # the causes ``claude_guard.expect`` waits for that occurred
     call_site: Optional[str] = None
     replayed: Optional[str] = None  # the cassette that answers it, when it is replayed from a recording
-    drift: List[Violation] = field(default_factory=list)  # violations that come from time, on a replay
+    drift: Sequence[Violation] = ()  # violations that come from time, on a replay
     owner: str = SESSION_ID  # the test whose context made it
     late: bool = False  # made after its test ended (a leaked thread or task)
     note: Optional[str] = None  # why a mock library may add errors of its own beside a blocked request
@@ -116,6 +115,7 @@ class Capture:
     requests: List[CapturedRequest] = field(default_factory=list)
     expecting: List[Set[str]] = field(default_factory=list)
     reported: int = 0  # requests already turned into failures or warnings
+    pending: bool = False  # a request with findings came since the last phase settled
     finished: bool = False
 
 
@@ -147,7 +147,7 @@ class Guard:
         # SDK call (idempotency key) -> (body checked, verdict)
         self._mark = f"_claude_guard_verdict_{id(self):x}"
         self._verdicts: "weakref.WeakKeyDictionary[Any, Tuple[Optional[Block], Any]]" = weakref.WeakKeyDictionary()
-        self._calls: "collections.OrderedDict[str, Tuple[bytes, Optional[Block]]]" = collections.OrderedDict()
+        self._calls: Dict[str, Tuple[bytes, Optional[Block]]] = {}
 
     # --- which test -------------------------------------------------------------------------------
     @property
@@ -197,14 +197,19 @@ class Guard:
             except TypeError:
                 pass
         if call is not None and judged is not None:
-            with self._lock:
-                self._calls[call] = (judged[1], block)
-                self._calls.move_to_end(call)
-                if len(self._calls) > _CALLS:
-                    self._calls.popitem(last=False)
+            calls = self._calls
+            calls[call] = (judged[1], block)  # a new call goes last; the oldest is dropped past _CALLS
+            if len(calls) > _CALLS:
+                with self._lock:
+                    try:
+                        while len(calls) > _CALLS:
+                            calls.pop(next(iter(calls)), None)
+                    except RuntimeError:  # another thread added a call meanwhile: the next one trims
+                        pass
 
     def known(self, request: object) -> Optional[Tuple[Optional[Block], Any]]:
-        """(verdict, what was judged) for a request already judged, else None: the later hooks' one lookup."""
+        """(verdict, what was judged) for a request already judged, else None: the later hooks' one lookup (a
+        verdict given while checking was active holds for the request wherever it goes next)."""
         try:
             return vars(request).get(self._mark)
         except TypeError:
@@ -280,13 +285,13 @@ class Guard:
         violations = req.violations = [v for v in found if v.code not in settings.ignore]
         if capture.expecting:
             expecting: Set[str] = set().union(*capture.expecting)
-            req.expected = {v.code for v in violations if v.code in expecting}
+            req.expected = frozenset(v.code for v in violations if v.code in expecting)
         if violations:
             req.call_site = call_site(self.root, 3)
             if self.replay_probe is not None and any(v.code in DRIFT_CODES for v in violations):
                 req.replayed = self.replay_probe(url, headers, body)
                 if req.replayed is not None:
-                    req.drift = [v for v in violations if v.code in DRIFT_CODES]
+                    req.drift = tuple(v for v in violations if v.code in DRIFT_CODES)
         errors = [v for v in violations if v.is_error and v not in req.drift]
         req.blocked = settings.mode == "strict" and bool(errors) and not _batch_items_only(kind, errors)
         if req.blocked:
@@ -295,6 +300,7 @@ class Guard:
         with self._lock:
             self.checked += 1
             capture.requests.append(req)
+            capture.pending = capture.pending or bool(violations)
             for v in violations:
                 self.records.append(self._record(req, v, v in failing))
         return self._block(errors) if req.blocked else None

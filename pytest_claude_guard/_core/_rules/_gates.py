@@ -62,8 +62,8 @@ class _Walk:
 
     __slots__ = ("types", "marks", "blank", "citations")
 
-    def __init__(self) -> None:
-        self.types: Set[str] = set()
+    def __init__(self, types: Set[str]) -> None:
+        self.types = types  # shared with the caller's set
         self.marks = False
         self.blank = False
         self.citations = False
@@ -102,21 +102,22 @@ def _one(walk: _Walk, block: Dict[str, Any], depth: int) -> None:
 
 
 def _walk(body: Dict[str, Any], small: bool = False) -> Features:
-    walk = _Walk()
-    types = walk.types
+    types: Set[str] = set()
     roles: Set[str] = set()
-    walk.marks = "cache_control" in body
+    walk: Optional[_Walk] = None  # made when a list of blocks is met (a plain string content needs none)
     empty = blank = False
     try:
         system = body.get("system")
-        if isinstance(system, list):
-            _blocks(walk, system, 0)
-        elif isinstance(system, str):
+        if isinstance(system, str):
             types.add("text")
+        elif isinstance(system, list):
+            walk = _Walk(types)
+            _blocks(walk, system, 0)
         tools = body.get("tools")
         if isinstance(tools, list):
             for tool in tools:
                 if isinstance(tool, dict) and "cache_control" in tool:
+                    walk = walk or _Walk(types)
                     walk.marks = True
         messages = body.get("messages")
         if isinstance(messages, list):
@@ -134,11 +135,15 @@ def _walk(body: Dict[str, Any], small: bool = False) -> Features:
                         blank = True
                 elif isinstance(content, list):
                     empty = empty or not content
+                    walk = walk or _Walk(types)
                     _blocks(walk, content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    return Features(frozenset(types), frozenset(roles), walk.marks, True, frozenset(body), empty, small,
-                    blank or walk.blank, walk.citations)
+    if walk is None:
+        return Features(frozenset(types), frozenset(roles), "cache_control" in body, True, frozenset(body), empty,
+                        small, blank)
+    return Features(frozenset(types), frozenset(roles), walk.marks or "cache_control" in body, True, frozenset(body),
+                    empty, small, blank or walk.blank, walk.citations)
 
 
 def may_hold(ctx: Context, types: FrozenSet[str]) -> bool:

@@ -80,12 +80,13 @@ def check_shape(ctx: Context) -> None:
         return
     for finding in _direct_checks(ctx, kind):
         _emit(ctx, finding)
+    mapper = _MAPPERS[kind]
     try:
-        _schema_checks(ctx, kind, ctx.endpoint.platform, _schema_mapper(ctx, kind))
+        _schema_checks(ctx, kind, ctx.endpoint.platform, mapper)
     except RecursionError:
         # absurdly deep nesting: judge a copy cut off deep down, which yields the same shallow diagnosis
         clipped = dataclasses.replace(ctx, body=_clip(ctx.body), memo={})
-        _schema_checks(clipped, kind, ctx.endpoint.platform, _schema_mapper(clipped, kind))
+        _schema_checks(clipped, kind, ctx.endpoint.platform, mapper)
 
 
 _CLIP_DEPTH = 64
@@ -390,11 +391,14 @@ def _lax_coercible(error: ValidationError) -> bool:
 
 
 # --- mapping: Messages / count_tokens -----------------------------------------------------------------------------
-def _schema_mapper(ctx: Context, kind: str) -> Mapper:
+def _schema_mapper(kind: str) -> Mapper:
     def mapper(ctx: Context, error: ValidationError) -> List[Finding]:
         return _map_request_error(ctx, kind, error)
 
     return mapper
+
+
+_MAPPERS: Dict[str, Mapper] = {kind: _schema_mapper(kind) for kind in ("messages", "count_tokens")}
 
 
 def _real(path: Sequence[Any]) -> List[Any]:
