@@ -139,11 +139,10 @@ def _walk(body: Dict[str, Any], small: bool = False) -> Features:
                     _blocks(walk, content, 0)
     except (_TooDeep, RecursionError):
         return _EVERYTHING
-    if walk is None:
-        return Features(frozenset(types), frozenset(roles), "cache_control" in body, True, frozenset(body), empty,
-                        small, blank)
-    return Features(frozenset(types), frozenset(roles), walk.marks or "cache_control" in body, True, frozenset(body),
-                    empty, small, blank or walk.blank, walk.citations)
+    marks, citations = "cache_control" in body, False
+    if walk is not None:
+        marks, blank, citations = marks or walk.marks, blank or walk.blank, walk.citations
+    return Features(frozenset(types), frozenset(roles), marks, True, frozenset(body), empty, small, blank, citations)
 
 
 def may_hold(ctx: Context, types: FrozenSet[str]) -> bool:
