@@ -157,50 +157,38 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) 
         CAPTURES.pop(item, None)  # the bodies it holds are freed with the test
 
 
-def _settle(item: pytest.Item) -> Optional[str]:
+_STOPS = (KeyboardInterrupt, SystemExit, pytest.exit.Exception)
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """After the call and teardown phases: if requests of the test fail, the diagnosis replaces whatever the phase
+    raised (or its success) before the report is made, so the report, the FAILED line, xfail and ``--pdb`` all see
+    the diagnosis, with no exception chain in front of it.  A plain implementation (no wrapper: a test without
+    findings costs a dictionary lookup), run after pytest's unittest support puts a ``TestCase``'s own error in
+    ``call.excinfo`` and before the report is built from it.  Requests made during setup are settled with the call
+    (or, when setup fails, with the teardown).  A plugin registered later whose own plain implementation returns the
+    report first leaves that phase's findings to the next phase (they are in the summary and the report either way)."""
     capture = CAPTURES.get(item)
-    if capture is None or not capture.pending:
-        return None  # no request with findings since the last phase settled
+    if capture is None or not capture.pending or call.when == "setup":
+        return None  # the common case: no request with findings since the last phase settled
+    if call.excinfo is not None and isinstance(call.excinfo.value, _STOPS):
+        return None  # an interrupted run stays interrupted
     capture.pending = False
     guard = item.config.stash[GUARD]
-    return outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
-
-
-def _settled(item: pytest.Item, raised: Optional[BaseException], result: Any) -> Any:
-    """After a phase: if its requests fail, the diagnosis replaces whatever the phase raised or returned
-    (raised here, outside the wrapper's ``except`` block: no exception chain in front of the diagnosis)."""
-    text = _settle(item)
+    try:
+        text = outcome.settle(capture, guard.drift_fails, str(item.path), (item.location[1] or 0) + 1)
+    except Exception as exc:  # noqa: BLE001 - never an INTERNALERROR: the test fails, naming what went wrong
+        text = f"claude-guard could not settle this test's requests: {type(exc).__name__}: {exc}"
     if text is not None:
+        call.excinfo = _failure(text)
+    return None
+
+
+def _failure(text: str) -> pytest.ExceptionInfo[BaseException]:
+    try:
         raise pytest.fail.Exception(text, pytrace=False) from None
-    if raised is not None:
-        raise raised
-    return result
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    try:
-        result = yield
-    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - pytest.fail/skip too: re-raised by _settled unless replaced
-        raised = exc
-    else:
-        return _settled(item, None, result)
-    return _settled(item, raised, None)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, Any]:
-    try:
-        result = yield
-    except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - as pytest_runtest_call
-        raised = exc
-    else:
-        return _settled(item, None, result)
-    return _settled(item, raised, None)
+    except pytest.fail.Exception:
+        return pytest.ExceptionInfo.from_current()
 
 
 class _WorkerShipping:

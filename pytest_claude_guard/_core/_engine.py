@@ -154,8 +154,23 @@ def validate_request(
     """
     try:
         _preloaded()
-        return _validate(body, headers, endpoint, registry or default_registry())
+        ep = parse_endpoint(endpoint)
+        if ep.kind is None:
+            return []
+        return _validate(body, normalize_headers(headers), ep, registry or default_registry())
     except Exception as exc:  # noqa: BLE001 - last line of defence: never raise, read no file
+        return [engine_error("", "validate_request", exc)]
+
+
+def validate_normalized(
+    body: Any, headers: Optional[Dict[str, str]], endpoint: Endpoint, registry: Optional[Registry]
+) -> List[Violation]:
+    """:func:`validate_request` for a caller that already parsed the endpoint (``parse_endpoint``: a Messages
+    endpoint) and normalised the headers (``normalize_headers``), as the pytest plugin does for every request."""
+    try:
+        _preloaded()
+        return _validate(body, headers, endpoint, registry or default_registry())
+    except Exception as exc:  # noqa: BLE001 - as validate_request
         return [engine_error("", "validate_request", exc)]
 
 
@@ -186,11 +201,7 @@ def _preloaded() -> bool:
     return True
 
 
-def _validate(body: Any, headers: Optional[Mapping[str, Any]], endpoint: str, registry: Registry) -> List[Violation]:
-    ep: Endpoint = parse_endpoint(endpoint)
-    if ep.kind is None:
-        return []
-    hdrs = normalize_headers(headers)
+def _validate(body: Any, hdrs: Optional[Dict[str, str]], ep: Endpoint, registry: Registry) -> List[Violation]:
     parsed, problem, raw_len = _parse_body(body, ep.kind)
     ctx = Context(body=parsed if isinstance(parsed, dict) else {}, endpoint=ep, headers=hdrs, registry=registry,
                   raw_len=raw_len)

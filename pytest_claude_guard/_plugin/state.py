@@ -21,7 +21,7 @@ from typing import AbstractSet, Any, Callable, Dict, Iterator, List, Optional, S
 from .._adapters import stub_note
 from .._adapters._common import Block
 from .._core._context import normalize_headers, parse_endpoint
-from .._core._engine import validate_request
+from .._core._engine import validate_normalized
 from .._core._models import Registry
 from .._core._render import to_api_error
 from .._core._violation import Violation
@@ -268,11 +268,12 @@ class Guard:
         settings = capture.settings
         if settings.mode == "off" and not capture.expecting:
             return None
-        kind = parse_endpoint(url).kind
+        endpoint = parse_endpoint(url)
+        kind = endpoint.kind
         if kind is None:
             return None
         hdrs = normalize_headers(headers)  # once: the engine and the redacted copy both read the plain dict
-        found = validate_request(body, headers=hdrs, endpoint=url, registry=self.registry)
+        found = validate_normalized(body, hdrs, endpoint, self.registry)
         req = CapturedRequest(
             clean_url(url), redact_headers(hdrs), redact_body(body), source, found, False, owner=capture.nodeid,
             late=capture.finished,

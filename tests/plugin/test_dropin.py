@@ -68,6 +68,92 @@ def test_failure_names_cause_and_call_site_without_exception_noise(suite: Suite)
     result.stdout.no_fnmatch_line("*{'type': 'error'*")
 
 
+PHASES = """
+import unittest
+import anthropic, pytest
+from conftest import PREFILL, USER, Counting, http
+
+
+def _client():
+    return anthropic.Anthropic(api_key="test-key", base_url="http://127.0.0.1:9", max_retries=0,
+                               http_client=http.Client(transport=http.MockTransport(Counting())))
+
+
+class TestCaseStyle(unittest.TestCase):
+    def test_unittest(self):
+        _client().messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+
+
+@pytest.mark.xfail(reason="known bad request")
+def test_xfail(client):
+    client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+
+
+@pytest.fixture
+def bad_setup(client):
+    try:
+        client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+    except anthropic.BadRequestError:
+        pass
+    return client
+
+
+def test_setup_request(bad_setup):
+    pass
+
+
+@pytest.fixture
+def bad_teardown(client):
+    yield client
+    client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+
+
+def test_teardown_request(bad_teardown):
+    bad_teardown.messages.create(model="claude-opus-4-6", max_tokens=5, messages=USER)
+
+
+def test_interrupted(client):
+    try:
+        client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+    except anthropic.BadRequestError:
+        pass
+    raise KeyboardInterrupt
+"""
+
+INTERACT = """
+def pytest_exception_interact(node, call, report):  # what --pdb would be shown
+    print(f"INTERACT {node.name} {call.when} {call.excinfo.typename}")
+"""
+
+
+def test_diagnosis_replaces_the_phase_outcome_in_every_test_style(suite_v2: Suite) -> None:
+    """A unittest TestCase whose request is blocked fails with the diagnosis (not the SDK's error that unittest
+    recorded); an xfail test stays xfailed; a request made in a fixture's setup fails the call, one made in its
+    teardown errors the teardown; the debugger hook (``--pdb``) sees the diagnosis; an interrupt stays an
+    interrupt."""
+    suite_v2.write(PHASES)
+    suite_v2.pytester.makepyfile(conftest_interact=INTERACT)
+    with open(suite_v2.pytester.path / "conftest.py", "a", encoding="utf-8") as fh:
+        fh.write("\npytest_plugins = ['conftest_interact']\n")
+    result = suite_v2.run("-rfExX", "-k", "not interrupted")
+    result.assert_outcomes(failed=2, errors=1, passed=1, xfailed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "FAILED test_inner.py::TestCaseStyle::test_unittest - Failed: prefill_not_supp*",
+            "FAILED test_inner.py::test_setup_request - Failed: prefill_not_supp*",
+            "ERROR test_inner.py::test_teardown_request - Failed: prefill_not_supp*",
+            "XFAIL test_inner.py::test_xfail*",
+            "*INTERACT test_unittest call Failed",
+            "*INTERACT test_setup_request call Failed",
+            "*INTERACT test_teardown_request teardown Failed",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*BadRequestError*")
+    interrupted = suite_v2.run("-k", "interrupted", subprocess=True)
+    assert interrupted.ret == pytest.ExitCode.INTERRUPTED
+    interrupted.stdout.fnmatch_lines(["*KeyboardInterrupt*"])
+
+
 FIXTURES = """
 import anthropic, pytest
 from conftest import PREFILL, USER
@@ -221,7 +307,7 @@ from conftest import PREFILL
 def test_guard_breaks(client, transport, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("simulated guard failure")
-    monkeypatch.setattr("pytest_claude_guard._plugin.state.validate_request", boom)
+    monkeypatch.setattr("pytest_claude_guard._plugin.state.validate_normalized", boom)
     client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
     print("SENT", len(transport.requests))
 """
