@@ -79,6 +79,13 @@ def _client():
                                http_client=http.Client(transport=http.MockTransport(Counting())))
 
 
+def _swallowed_prefill(client):
+    try:
+        client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
+    except anthropic.BadRequestError:
+        pass
+
+
 class TestCaseStyle(unittest.TestCase):
     def test_unittest(self):
         _client().messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
@@ -91,10 +98,7 @@ def test_xfail(client):
 
 @pytest.fixture
 def bad_setup(client):
-    try:
-        client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
-    except anthropic.BadRequestError:
-        pass
+    _swallowed_prefill(client)
     return client
 
 
@@ -113,10 +117,7 @@ def test_teardown_request(bad_teardown):
 
 
 def test_interrupted(client):
-    try:
-        client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=PREFILL)
-    except anthropic.BadRequestError:
-        pass
+    _swallowed_prefill(client)
     raise KeyboardInterrupt
 """
 
