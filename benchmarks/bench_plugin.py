@@ -13,7 +13,11 @@ Prints both wall times and the ratio, and the per-test ratio two ways:
 The target is <= 1.05 per test.  On a shared machine the timings swing by tens of percent from run to run;
 ``--instructions`` counts instructions instead (valgrind's callgrind: the same count on any load), per test with
 start-up taken out ((I(N) - I(1)) / (N - 1) per side, default N = 100), in ``--places`` folders (3): the folder's
-name moves the count of both sides (hash layouts), so the median ratio is the figure.  Not a timed test; no
+name moves the count of both sides (hash layouts), so the median ratio is the figure.  Both sides collect
+garbage once before the first test: otherwise whether one full collection (a few million instructions, tens of
+thousands per test) falls inside the measured tests depends on the objects each side made at start-up, and
+that moved the ratio by a percent either way (over a long run, full collections cost both sides about the same
+per test: a larger heap is collected as much less often as each collection is longer).  Not a timed test; no
 network.  One warm-up run per side first, with bytecode caching allowed (as on users' machines).
 """
 
@@ -32,9 +36,14 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 CONFTEST = """
+import gc
 import sys
 import anthropic
 import pytest
+
+
+def pytest_collection_finish(session):
+    gc.collect()  # the tests start from the same collector state on both sides (see the module's docstring)
 
 _base = next(c for c in anthropic.DefaultHttpxClient.__mro__ if c.__name__ == "Client")
 http = sys.modules[_base.__module__.split(".")[0]]
