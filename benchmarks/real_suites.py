@@ -460,7 +460,8 @@ def summarize(suite: Suite, src: pathlib.Path, results: Dict[str, RunResult]) ->
               f"{r.report.get('requests_checked', '?')} requests checked, {r.seconds:.1f} s")
         if by_code:
             for (code, severity), n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0])):
-                tests = {v["test_id"] for v in r.report["violations"] if v["code"] == code}
+                tests = {v["test_id"] for v in r.report["violations"]
+                         if (v["code"], v["severity"] + flags(v)) == (code, severity)}
                 print(f"    violation {code} ({severity}): {n} in {len(tests)} test(s)")
         else:
             print("    violations: none")
