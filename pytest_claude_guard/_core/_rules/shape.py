@@ -21,7 +21,6 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # imported by preload(), not with the package (start-up cost)
@@ -30,6 +29,7 @@ if TYPE_CHECKING:  # imported by preload(), not with the package (start-up cost)
 from .. import _schemas as S
 from .. import _sdk_fields as K
 from .._context import Context
+from . import _input_schema
 from . import _shape_words as W
 from ._gates import may_hold
 from ._walk import in_block
@@ -267,7 +267,7 @@ def _direct_checks(ctx: Context, kind: str) -> Iterable[Finding]:
     if isinstance(tools, list):
         for i, tool in enumerate(tools):
             if isinstance(tool, dict) and tool.get("type") in (None, "custom"):
-                problem = _input_schema_problem(tool.get("input_schema"))
+                problem = _input_schema.problem(tool.get("input_schema"))
                 if problem is not None:
                     yield _f("tool_input_schema_invalid", ("tools", i, "custom", "input_schema"), detail=problem)
 
@@ -325,42 +325,11 @@ def _file_source_in(block: Dict[str, Any], path: Path) -> Iterable[Path]:
         yield in_block(path, block, "source")
 
 
-def _input_schema_problem(schema: Any) -> Optional[str]:
-    """Why the API would call a (type-object) input_schema invalid; None when it is fine or the schema
-    check owns the problem (missing, not an object, type not 'object')."""
-    if not isinstance(schema, dict) or schema.get("type") != "object":
-        return None
-    for keyword in ("oneOf", "allOf", "anyOf"):
-        if keyword in schema:
-            return W.detail("input_schema_union_root")
-    try:
-        key = json.dumps(schema, sort_keys=True)
-    except (TypeError, ValueError):
-        return None
-    return _meta_problem(key)
-
-
 def preload() -> None:
-    """Import jsonschema's meta-schema check and run it once, so that checking an ``input_schema`` imports nothing;
+    """Build the input_schema checkers and run them once, so that checking an ``input_schema`` imports nothing;
     read what the installed SDK's request types know (once per process)."""
-    _meta_problem(json.dumps({"type": "object"}, sort_keys=True))
+    _input_schema.preload()
     K.preload(import_sdk=False)  # the engine's preload(sdk=True) builds it in full
-
-
-@lru_cache(maxsize=1024)
-def _meta_problem(schema_json: str) -> Optional[str]:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    try:
-        Draft202012Validator.check_schema(json.loads(schema_json))
-    except SchemaError as exc:
-        where = ".".join(str(p) for p in exc.absolute_path)
-        text = exc.message if len(exc.message) <= 160 else exc.message[:157] + "..."
-        return W.detail("input_schema_not_draft_2020_12", where=where + ": " if where else "", text=text)
-    except RecursionError:
-        return W.detail("input_schema_too_deep")
-    return None
 
 
 def _is_placeholder(value: Any) -> bool:
