@@ -64,7 +64,11 @@ def _parse_body(body: Any, kind: Optional[str] = None) -> Tuple[Any, Optional[Vi
             return None, _too_large(raw_len, kind), raw_len
         try:
             body, strictness = _strict_json.loads(body)
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:  # well-formed or not, nested past what Python's parser reads: the API's limit is unknown
+            reason = ("the body nests deeper than claude-guard's JSON parser reads (Python's recursion limit): its "
+                      "content was not checked")
+            return None, make_violation("invalid_json", "", severity="warning", reason=reason), raw_len
+        except ValueError as exc:
             reason = ascii(str(exc).splitlines()[0][:200])[1:-1] if str(exc) else type(exc).__name__
             return None, make_violation("invalid_json", "", reason=f"the body is not valid JSON ({reason})"), raw_len
     elif isinstance(body, dict):  # given parsed: judged as its JSON text would be
